@@ -1,0 +1,5 @@
+import sys
+
+from classifier.cli import main
+
+sys.exit(main())

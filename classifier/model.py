@@ -1,0 +1,214 @@
+"""The scikit-learn pipeline, how it is trained, and what one prediction says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classifier.corpus import Example
+from classifier.language import detect_language
+
+OUT_OF_SCOPE = 0
+TARGET_ROUTE_PRECISION = 0.97
+MIN_ROUTE_THRESHOLD = 0.35
+SECONDARY_THRESHOLD = 0.20
+EXPLANATION_TERMS = 6
+
+
+def _words() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode",
+        lowercase=True, min_df=1, token_pattern=r"(?u)\b\w[\w'-]+\b",
+    )
+
+
+def _chars() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, strip_accents="unicode",
+        lowercase=True, min_df=2, max_features=150_000,
+    )
+
+
+def _features() -> FeatureUnion:
+    return FeatureUnion([("words", _words()), ("chars", _chars())])
+
+
+def _svm_calibrated() -> Pipeline:
+    svm = LinearSVC(C=0.5, class_weight="balanced")
+    return Pipeline([("features", _features()),
+                     ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=5))])
+
+
+def _logistic() -> Pipeline:
+    return Pipeline([("features", _features()),
+                     ("model", LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000))])
+
+
+def _naive_bayes() -> Pipeline:
+    return Pipeline([("features", FeatureUnion([("words", _words())])),
+                     ("model", ComplementNB(alpha=0.3))])
+
+
+CANDIDATES: dict[str, Callable[[], Pipeline]] = {
+    "tfidf-svm-calibrated": _svm_calibrated,
+    "tfidf-logistic": _logistic,
+    "tfidf-complement-nb": _naive_bayes,
+}
+DEFAULT_DESIGN = "tfidf-svm-calibrated"
+
+
+@dataclass
+class ModelCard:
+    """What a trained model is: the facts stored beside it and shown to the committee."""
+
+    version: str
+    design: str
+    created_at: str
+    data_hash: str
+    training_examples: int
+    route_threshold: float
+    secondary_threshold: float
+    metrics: dict[str, Any] = field(default_factory=dict)
+    model_sha256: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    objective: int
+    probabilities: dict[int, float]
+    decision: str
+    confidence: float
+    secondary: int | None
+    language: str | None
+    explanation: list[str]
+    model_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "objective": self.objective,
+            "probabilities": {str(k): round(v, 4) for k, v in self.probabilities.items()},
+            "decision": self.decision,
+            "confidence": round(self.confidence, 4),
+            "secondary": self.secondary,
+            "language": self.language,
+            "explanation": self.explanation,
+            "model_version": self.model_version,
+        }
+
+
+def _class_weights(estimator: Any) -> np.ndarray:
+    """Per-class weight of each feature, as a (classes, features) array, for explanations."""
+    if isinstance(estimator, CalibratedClassifierCV):
+        return np.mean([c.estimator.coef_ for c in estimator.calibrated_classifiers_], axis=0)
+    if hasattr(estimator, "coef_"):
+        return np.asarray(estimator.coef_)
+    return np.asarray(estimator.feature_log_prob_)
+
+
+class TrainedModel:
+    """A fitted pipeline with its card; decides route or review and says why."""
+
+    def __init__(self, pipeline: Pipeline, card: ModelCard) -> None:
+        self.pipeline = pipeline
+        self.card = card
+        self.classes = [int(c) for c in pipeline.classes_]
+        words = pipeline.named_steps["features"].transformer_list[0][1]
+        self._words: TfidfVectorizer = words
+        self._word_terms = words.get_feature_names_out()
+        self._word_weights = _class_weights(pipeline.named_steps["model"])[
+            :, : len(self._word_terms)
+        ]
+
+    def decide(self, probabilities: dict[int, float]) -> tuple[int, str, int | None]:
+        ranked = sorted(probabilities.items(), key=lambda item: item[1], reverse=True)
+        objective, confidence = ranked[0]
+        route = objective != OUT_OF_SCOPE and confidence >= self.card.route_threshold
+        secondary = next(
+            (code for code, p in ranked[1:]
+             if code != OUT_OF_SCOPE and p >= self.card.secondary_threshold),
+            None,
+        )
+        return objective, "route" if route else "review", secondary
+
+    def explain(self, text: str, objective: int) -> list[str]:
+        """The words of the text that pushed most towards the chosen objective."""
+        row = self._words.transform([text])
+        weights = self._word_weights[self.classes.index(objective)]
+        contributions = {
+            self._word_terms[j]: value * weights[j]
+            for j, value in zip(row.indices, row.data, strict=True)
+        }
+        ranked = sorted(contributions.items(), key=lambda item: item[1], reverse=True)
+        return [term for term, score in ranked[:EXPLANATION_TERMS] if score > 0]
+
+    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        if not texts:
+            return []
+        matrix = self.pipeline.predict_proba(list(texts))
+        predictions = []
+        for text, row in zip(texts, matrix, strict=True):
+            probabilities = {code: float(p) for code, p in zip(self.classes, row, strict=True)}
+            objective, decision, secondary = self.decide(probabilities)
+            predictions.append(Prediction(
+                objective=objective,
+                probabilities=probabilities,
+                decision=decision,
+                confidence=probabilities[objective],
+                secondary=secondary,
+                language=detect_language(text),
+                explanation=self.explain(text, objective),
+                model_version=self.card.version,
+            ))
+        return predictions
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_many([text])[0]
+
+
+def choose_route_threshold(
+    labels: np.ndarray, probabilities: np.ndarray, classes: Sequence[int],
+    target: float = TARGET_ROUTE_PRECISION,
+) -> float:
+    """Lowest confidence at which automatic routing is still right `target` of the time.
+
+    Computed on out-of-fold predictions, so the model never grades its own training data.
+    """
+    best = probabilities.argmax(axis=1)
+    predicted = np.asarray(classes)[best]
+    confidence = probabilities.max(axis=1)
+    candidates = np.unique(confidence[predicted != OUT_OF_SCOPE])
+    chosen = 1.0
+    for threshold in sorted(candidates, reverse=True):
+        if threshold < MIN_ROUTE_THRESHOLD:
+            break
+        routed = (predicted != OUT_OF_SCOPE) & (confidence >= threshold)
+        if routed.sum() and (predicted[routed] == labels[routed]).mean() >= target:
+            chosen = float(threshold)
+    return chosen
+
+
+def fit(examples: Sequence[Example], design: str = DEFAULT_DESIGN) -> tuple[Pipeline, float]:
+    """Fit the pipeline on all examples and pick its routing threshold by cross-validation."""
+    texts = [e.text for e in examples]
+    labels = np.asarray([e.objective for e in examples])
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
+    out_of_fold = cross_val_predict(
+        CANDIDATES[design](), texts, labels, cv=folds, method="predict_proba"
+    )
+    threshold = choose_route_threshold(labels, out_of_fold, sorted(set(labels.tolist())))
+    pipeline = CANDIDATES[design]()
+    pipeline.fit(texts, labels)
+    return pipeline, threshold

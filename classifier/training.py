@@ -1,0 +1,64 @@
+"""Train a new model version from the corpus (plus any staff labels) and store it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from classifier import registry
+from classifier.corpus import Example, data_hash, training_set
+from classifier.evaluation import evaluate
+from classifier.model import DEFAULT_DESIGN, SECONDARY_THRESHOLD, ModelCard, TrainedModel, fit
+
+Progress = Callable[[str], None]
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def train(
+    model_dir: Path,
+    *,
+    extra: Iterable[Example] = (),
+    design: str = DEFAULT_DESIGN,
+    make_live: bool = True,
+    progress: Progress = _silent,
+) -> TrainedModel:
+    """Train, evaluate on the fixed held-out split, save as a new version, optionally make it live."""
+    train_examples, held_out = training_set(extra)
+    fingerprint = data_hash(train_examples)
+    progress(f"training {design} on {len(train_examples)} examples "
+             f"({len(held_out)} held out)")
+    pipeline, threshold = fit(train_examples, design)
+    progress(f"routing threshold chosen by cross-validation: {threshold:.3f}")
+    card = ModelCard(
+        version=registry.new_version(fingerprint),
+        design=design,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        data_hash=fingerprint,
+        training_examples=len(train_examples),
+        route_threshold=threshold,
+        secondary_threshold=SECONDARY_THRESHOLD,
+    )
+    model = TrainedModel(pipeline, card)
+    progress("evaluating on the held-out split")
+    metrics = evaluate(held_out, model.predict_many([e.text for e in held_out]))
+    card.metrics = {k: v for k, v in metrics.items() if k != "confusion_matrix"}
+    registry.save(model_dir, model)
+    if make_live:
+        registry.promote(model_dir, card.version)
+    progress(f"saved model {card.version}: macro-F1 {metrics['macro_f1']}, "
+             f"auto-route precision {metrics['auto_route_precision']} "
+             f"at coverage {metrics['auto_route_coverage']}")
+    return model
+
+
+def live_or_train(model_dir: Path, progress: Progress = _silent) -> TrainedModel:
+    """The live model; trains the first one when none exists (a fresh install)."""
+    try:
+        return registry.load_live(model_dir)
+    except registry.NoModelError:
+        progress("no model yet: training the first one from the corpus")
+        return train(model_dir, progress=progress)

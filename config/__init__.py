@@ -1,0 +1,1 @@
+"""Settings from the environment and the data files that describe objectives and services."""

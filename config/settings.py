@@ -1,0 +1,138 @@
+"""Settings read only from the environment, each with an embedded default (12-factor).
+
+A fresh machine needs none of them: SQLite, a broker kept in files and a local mail sink stand in
+for PostgreSQL, Redis and an SMTP relay. The README documents every variable listed here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENTS = ("development", "testing", "production")
+LANGUAGES = ("nl", "fr", "de", "en")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong in a way that must stop the application from starting."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def normalise_database_url(url: str) -> str:
+    """Let a plain postgresql:// URL work with the psycopg 3 driver the project installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A key kept in the instance folder, so web and worker processes sign links alike."""
+    key_file = instance_path / "dev-secret-key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask configuration mapping from environment variables."""
+    env = os.environ if env is None else env
+    environment = env.get("TRIAGE_ENV", "development").strip() or "development"
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(f"TRIAGE_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    instance_path = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        if environment == "production":
+            raise ConfigurationError("SECRET_KEY must be set when TRIAGE_ENV=production")
+        secret_key = _development_secret(instance_path)
+    elif environment == "production" and len(secret_key) < 32:
+        raise ConfigurationError("SECRET_KEY must be at least 32 characters in production")
+
+    port = _int(env, "PORT", 5000)
+    mail_server = env.get("MAIL_SERVER", "").strip()
+    broker_dir = instance_path / "broker"
+    broker_url = env.get("CELERY_BROKER_URL", "").strip() or "filesystem://"
+
+    return {
+        "ENVIRONMENT": environment,
+        "TESTING": environment == "testing",
+        "SECRET_KEY": secret_key,
+        "INSTANCE_PATH": str(instance_path),
+        "PORT": port,
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'triage.sqlite3'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CELERY": {
+            "broker_url": broker_url,
+            "broker_transport_options": (
+                {
+                    "data_folder_in": str(broker_dir / "queue"),
+                    "data_folder_out": str(broker_dir / "queue"),
+                    "processed_folder": str(broker_dir / "processed"),
+                    "store_processed": False,
+                }
+                if broker_url.startswith("filesystem")
+                else {"visibility_timeout": _int(env, "BROKER_VISIBILITY_TIMEOUT", 600)}
+            ),
+            "broker_connection_timeout": 3,
+            "broker_connection_retry_on_startup": True,
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_publish_retry": False,
+            "timezone": "Europe/Brussels",
+        },
+        "BROKER_DATA_DIR": str(broker_dir),
+        "MAIL_SINK_ENABLED": not mail_server,
+        "MAIL_SINK_DIR": str(instance_path / "mail"),
+        "MAIL_SERVER": mail_server or "127.0.0.1",
+        "MAIL_PORT": _int(env, "MAIL_PORT", 25 if mail_server else 8025),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL"), False),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER")
+        or "AI contact point <ai-contact-point@example.org>",
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_MAX_ATTEMPTS": _int(env, "MAIL_MAX_ATTEMPTS", 6),
+        "MAIL_RETRY_BASE_SECONDS": _int(env, "MAIL_RETRY_BASE_SECONDS", 15),
+        "OUTBOX_REPUBLISH_SECONDS": _int(env, "OUTBOX_REPUBLISH_SECONDS", 60),
+        "RELAY_INTERVAL_SECONDS": _int(env, "RELAY_INTERVAL_SECONDS", 10),
+        "MODEL_DIR": str(Path(env.get("MODEL_DIR") or instance_path / "models").resolve()),
+        "MAX_MESSAGE_CHARS": _int(env, "MAX_MESSAGE_CHARS", 5000),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_REQUEST_BYTES", 64 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": environment == "production",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": LANGUAGES,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

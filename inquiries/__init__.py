@@ -1,0 +1,56 @@
+"""The Flask application of the AI contact point: intake, status, API, and (later) staff triage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config.settings import PROJECT_ROOT, from_environment
+
+TEMPLATES = PROJECT_ROOT / "templates"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: settings from the environment, then any test overrides."""
+    settings = from_environment()
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(TEMPLATES),
+    )
+    app.config.update(settings)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from inquiries import i18n
+    from inquiries.extensions import csrf, db, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    mail.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+
+    from workers import celery_init_app
+
+    celery_init_app(app)
+
+    from inquiries.api import bp as api_bp
+    from inquiries.intake import bp as intake_bp
+    from inquiries.ops import bp as ops_bp
+
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(ops_bp)
+    if app.config["MAIL_SINK_ENABLED"] and app.config["ENVIRONMENT"] != "production":
+        from inquiries.devmail import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)
+
+    from inquiries import errors
+
+    errors.init_app(app)
+    return app

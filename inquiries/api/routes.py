@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from config.settings import LANGUAGES
+from inquiries.api import bp
+from inquiries.extensions import csrf
+from inquiries.forms import InquiryForm
+from inquiries.links import status_url
+from inquiries.submission import submit_inquiry
+
+TEXT_FIELDS = ("email", "message", "name", "organisation", "subject", "language")
+FLAG_FIELDS = ("consent_to_share",)
+
+
+def _error(status: int, errors: dict[str, list[str]]) -> tuple[Any, int]:
+    return jsonify({"errors": errors}), status
+
+
+def _type_errors(payload: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for key, value in payload.items():
+        if key in TEXT_FIELDS:
+            if value is not None and not isinstance(value, str):
+                errors[key] = [_("This field must be text.")]
+        elif key in FLAG_FIELDS:
+            if not isinstance(value, bool):
+                errors[key] = [_("This field must be true or false.")]
+        else:
+            errors[key] = [_("Unknown field.")]
+    return errors
+
+
+def _response_language(payload: Any) -> str:
+    declared = payload.get("language") if isinstance(payload, dict) else None
+    return declared if declared in LANGUAGES else str(get_locale())
+
+
+@csrf.exempt
+@bp.post("/inquiries")
+def create_inquiry() -> tuple[Any, int]:
+    payload = request.get_json(silent=True) if request.is_json else None
+    with force_locale(_response_language(payload)):
+        if not request.is_json:
+            return _error(415, {"body": [_("Send the inquiry as JSON "
+                                           "(Content-Type: application/json).")]})
+        if not isinstance(payload, dict):
+            return _error(400, {"body": [_("The body must be one JSON object.")]})
+        errors = _type_errors(payload)
+        if errors:
+            return _error(422, errors)
+        formdata = MultiDict({k: v for k, v in payload.items()
+                              if k in TEXT_FIELDS and v is not None})
+        form = InquiryForm(formdata=formdata, meta={"csrf": False})
+        if not form.validate():
+            return _error(422, {k: [str(m) for m in v] for k, v in form.errors.items()})
+        fields = form.cleaned()
+        fields["consent_to_share"] = payload.get("consent_to_share", True)
+        inquiry = submit_inquiry(fields, channel="api", interface_language=str(get_locale()))
+    return jsonify({
+        "reference": inquiry.reference,
+        "status": inquiry.status,
+        "status_url": status_url(inquiry),
+    }), 202

@@ -1,0 +1,42 @@
+"""What each kind of email says: its subject, what its templates get, and its own headers.
+
+Rendered in the recipient's language (the caller forces the locale); the templates live in
+templates/emails/<kind>.txt and .html.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+
+from inquiries.models import Delivery, Inquiry, MailKind
+
+Composed = tuple[str, dict[str, object], dict[str, str]]
+
+
+def _acknowledgement(delivery: Delivery, inquiry: Inquiry) -> Composed:
+    subject = _("[%(reference)s] We received your question", reference=inquiry.reference)
+    return subject, {}, {}
+
+
+def _routing(delivery: Delivery, inquiry: Inquiry) -> Composed:
+    objective = inquiry.objective
+    classification = inquiry.latest_classification
+    subject = _("[%(reference)s] Question about AI for your service: %(objective)s",
+                reference=inquiry.reference,
+                objective=objective.name(delivery.language) if objective else "")
+    context = {
+        "objective": objective,
+        "service": inquiry.service,
+        "classification": classification,
+        "language": delivery.language,
+    }
+    headers = {"X-Triage-Objective": str(inquiry.objective_code)}
+    return subject, context, headers
+
+
+COMPOSERS: dict[str, Callable[[Delivery, Inquiry], Composed]] = {
+    MailKind.ACKNOWLEDGEMENT: _acknowledgement,
+    MailKind.ROUTING: _routing,
+}

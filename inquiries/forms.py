@@ -1,0 +1,91 @@
+"""The one set of rules for what a valid inquiry is, shared by the web form and the JSON API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from config.settings import LANGUAGES
+
+# Anything below space except tab, plus DEL and the C1 controls; newlines are refused in one-line
+# fields, which stops header injection where such a field reaches a mail header.
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": "English"}
+
+
+def one_line(form: Any, field: Any) -> None:
+    if field.data and _CONTROL_ONE_LINE.search(field.data):
+        raise ValidationError(_l("Use a single line without control characters."))
+
+
+def plain_text(form: Any, field: Any) -> None:
+    if field.data and _CONTROL_TEXT.search(field.data):
+        raise ValidationError(_l("Remove the control characters from this text."))
+
+
+def message_length(form: Any, field: Any) -> None:
+    limit = current_app.config["MAX_MESSAGE_CHARS"]
+    if field.data and len(field.data) > limit:
+        raise ValidationError(_l("Keep your question under %(limit)s characters.", limit=limit))
+
+
+def not_blank(form: Any, field: Any) -> None:
+    if field.data is not None and not str(field.data).strip():
+        raise ValidationError(_l("This field cannot be only spaces."))
+
+
+class InquiryForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=200), one_line])
+    email = EmailField(
+        _l("Your email address"),
+        validators=[
+            DataRequired(_l("Enter your email address, so we can answer you.")),
+            one_line,
+            Length(max=254),
+            Email(_l("Enter a valid email address, like name@example.org."),
+                  check_deliverability=False),
+        ],
+    )
+    organisation = StringField(_l("Organisation (optional)"),
+                               validators=[Optional(), Length(max=200), one_line])
+    subject = StringField(_l("Subject (optional)"),
+                          validators=[Optional(), Length(max=200), one_line])
+    message = TextAreaField(
+        _l("Your question"),
+        validators=[
+            DataRequired(_l("Write your question.")),
+            not_blank,
+            message_length,
+            Length(min=10, message=_l("Write at least %(min)d characters.")),
+            plain_text,
+        ],
+    )
+    language = SelectField(
+        _l("Language for our answer"),
+        choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    consent_to_share = BooleanField(
+        _l("I agree that my name and email address are passed to the federal service that "
+           "answers my question, so it can reply to me directly.")
+    )
+
+    def cleaned(self) -> dict[str, Any]:
+        """The submitted values, trimmed, ready to store."""
+        return {
+            "name": (self.name.data or "").strip(),
+            "email": (self.email.data or "").strip(),
+            "organisation": (self.organisation.data or "").strip(),
+            "subject": (self.subject.data or "").strip(),
+            "message": (self.message.data or "").strip(),
+            "language": self.language.data or None,
+            "consent_to_share": bool(self.consent_to_share.data),
+        }

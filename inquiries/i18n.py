@@ -1,0 +1,36 @@
+"""Which of the four languages a page speaks: the visitor's explicit choice, else their browser's."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session, url_for
+
+from config.settings import LANGUAGES
+from inquiries.extensions import babel
+from inquiries.forms import LANGUAGE_NAMES
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def language_links() -> list[dict[str, str]]:
+    """Links to this same page in each language, for the language switch."""
+    args = {**(request.view_args or {}), **request.args.to_dict()}
+    args.pop("lang", None)
+    endpoint = request.endpoint or "intake.form"
+    return [
+        {"code": code, "name": LANGUAGE_NAMES[code],
+         "url": url_for(endpoint, **args, lang=code)}
+        for code in LANGUAGES
+    ]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["language_links"] = language_links

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from inquiries.extensions import db
+from inquiries.forms import InquiryForm
+from inquiries.intake import bp
+from inquiries.models import Inquiry
+from inquiries.status import public_view
+from inquiries.submission import submit_inquiry
+
+
+@bp.route("/", methods=["GET", "POST"])
+def form() -> object:
+    form = InquiryForm()
+    if request.method == "GET" and not form.language.data:
+        form.language.data = str(get_locale())
+    if form.validate_on_submit():
+        inquiry = submit_inquiry(form.cleaned(), channel="form",
+                                 interface_language=str(get_locale()))
+        session["last_submitted"] = inquiry.status_token
+        return redirect(url_for("intake.received", token=inquiry.status_token), code=303)
+    status = 422 if form.errors else 200
+    return render_template("intake/form.html", form=form), status
+
+
+def _inquiry_by_token(token: str) -> Inquiry:
+    if len(token) > 64:
+        abort(404)
+    inquiry = db.session.scalar(select(Inquiry).where(Inquiry.status_token == token))
+    if inquiry is None:
+        abort(404)
+    return inquiry
+
+
+@bp.get("/received/<token>")
+def received(token: str) -> str:
+    inquiry = _inquiry_by_token(token)
+    return render_template("intake/received.html", inquiry=inquiry)
+
+
+@bp.get("/status/<token>")
+def status(token: str) -> object:
+    inquiry = _inquiry_by_token(token)
+    view = public_view(inquiry, str(get_locale()))
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == \
+            "application/json":
+        return jsonify(view)
+    return render_template("intake/status.html", inquiry=inquiry, view=view)

@@ -1,0 +1,19 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from inquiries.models.catalogue import Objective, Service
+from inquiries.models.delivery import Delivery, DeliveryState, MailKind
+from inquiries.models.inquiry import AuditEvent, Classification, Inquiry, Status
+from inquiries.models.outbox import OutboxMessage
+
+__all__ = [
+    "AuditEvent",
+    "Classification",
+    "Delivery",
+    "DeliveryState",
+    "Inquiry",
+    "MailKind",
+    "Objective",
+    "OutboxMessage",
+    "Service",
+    "Status",
+]

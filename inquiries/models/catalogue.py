@@ -1,0 +1,41 @@
+"""Objectives and the federal services that answer them: the live routing table."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inquiries.extensions import db
+
+
+class Service(db.Model):
+    __tablename__ = "services"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names["en"]
+
+    def mail_language(self, preferred: str) -> str:
+        """The language to write to this service in: the submitter's if it reads it."""
+        return preferred if preferred in self.languages else self.languages[0]
+
+
+class Objective(db.Model):
+    __tablename__ = "objectives"
+
+    code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
+    descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
+    service_key: Mapped[str | None] = mapped_column(ForeignKey("services.key"))
+    routing_changed_by_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    service: Mapped[Service | None] = relationship()
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names["en"]

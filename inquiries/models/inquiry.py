@@ -1,0 +1,125 @@
+"""An inquiry, its history of status changes, and what the model made of it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inquiries.extensions import db
+from inquiries.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from inquiries.models.catalogue import Objective, Service
+    from inquiries.models.delivery import Delivery
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    NEEDS_REVIEW = "needs_review"
+    ROUTED = "routed"
+    ACKNOWLEDGED = "acknowledged"
+    SENT_BACK = "sent_back"
+    DELIVERY_FAILED = "delivery_failed"
+    OUT_OF_SCOPE = "out_of_scope"
+    CLOSED = "closed"
+
+
+def new_status_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Inquiry(db.Model):
+    __tablename__ = "inquiries"
+    __table_args__ = (Index("ix_inquiries_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    status_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_status_token)
+    channel: Mapped[str] = mapped_column(String(8))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    message: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    detected_language: Mapped[str | None] = mapped_column(String(2))
+    consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default=Status.RECEIVED)
+    objective_code: Mapped[int | None] = mapped_column(ForeignKey("objectives.code"))
+    service_key: Mapped[str | None] = mapped_column(ForeignKey("services.key"))
+    routing_round: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    objective: Mapped[Objective | None] = relationship()
+    service: Mapped[Service | None] = relationship()
+    events: Mapped[list[AuditEvent]] = relationship(
+        back_populates="inquiry", order_by="AuditEvent.id", cascade="all, delete-orphan"
+    )
+    classifications: Mapped[list[Classification]] = relationship(
+        back_populates="inquiry", order_by="Classification.id", cascade="all, delete-orphan"
+    )
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="inquiry", order_by="Delivery.id", cascade="all, delete-orphan"
+    )
+
+    def assign_reference(self) -> None:
+        """A reference people can read out on the phone, e.g. AI-2026-000123 (needs the id)."""
+        self.reference = f"AI-{self.created_at:%Y}-{self.id:06d}"
+
+    def change_status(self, new: Status, *, actor: str, note: str = "",
+                      detail: dict[str, Any] | None = None) -> None:
+        """Every status change goes through here, so every one leaves an audit event."""
+        self.events.append(AuditEvent(
+            actor=actor, action="status", from_status=self.status, to_status=new,
+            note=note, detail=detail or {},
+        ))
+        self.status = new
+
+    def record(self, action: str, *, actor: str, note: str = "",
+               detail: dict[str, Any] | None = None) -> None:
+        self.events.append(AuditEvent(actor=actor, action=action, from_status=self.status,
+                                      to_status=self.status, note=note, detail=detail or {}))
+
+    @property
+    def latest_classification(self) -> Classification | None:
+        return self.classifications[-1] if self.classifications else None
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="events")
+
+
+class Classification(db.Model):
+    __tablename__ = "classifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(40))
+    objective: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    probabilities: Mapped[dict[str, float]] = mapped_column(JSON)
+    decision: Mapped[str] = mapped_column(String(8))
+    secondary: Mapped[int | None] = mapped_column(Integer)
+    explanation: Mapped[list[str]] = mapped_column(JSON)
+    language: Mapped[str | None] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="classifications")

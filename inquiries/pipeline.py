@@ -1,0 +1,102 @@
+"""What happens to an inquiry after it is stored: classify it, then route it or hand it to a person.
+
+Plain functions called by the Celery tasks (and by staff actions); each is idempotent, so a task
+that runs twice, or a relay that publishes twice, changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from classifier import registry
+from classifier.model import TrainedModel
+from inquiries import outbox
+from inquiries.extensions import db
+from inquiries.mailer import deliver, new_delivery
+from inquiries.models import Classification, Inquiry, MailKind, Objective, Status
+
+log = logging.getLogger(__name__)
+
+ROUTABLE = {Status.RECEIVED, Status.NEEDS_REVIEW, Status.SENT_BACK, Status.DELIVERY_FAILED}
+
+_model_lock = threading.Lock()
+_model: TrainedModel | None = None
+
+
+def current_model() -> TrainedModel:
+    """The live model, loaded once per process and again only when another version goes live."""
+    global _model
+    model_dir = Path(current_app.config["MODEL_DIR"])
+    live = registry.live_version(model_dir)
+    with _model_lock:
+        if _model is None or _model.card.version != live:
+            _model = registry.load_live(model_dir)
+        return _model
+
+
+def _locked(inquiry_id: int) -> Inquiry | None:
+    """The inquiry, locked for this transaction where the database can (PostgreSQL)."""
+    return db.session.scalar(select(Inquiry).where(Inquiry.id == inquiry_id).with_for_update())
+
+
+def classification_text(inquiry: Inquiry) -> str:
+    return f"{inquiry.subject}\n{inquiry.message}" if inquiry.subject else inquiry.message
+
+
+def classify(inquiry_id: int, outbox_id: int | None = None) -> str | None:
+    """Classify once; route what the model is sure of, queue the rest for a person."""
+    inquiry = _locked(inquiry_id)
+    if inquiry is None or inquiry.classifications or inquiry.status != Status.RECEIVED:
+        outbox.complete(outbox_id)
+        db.session.commit()
+        return inquiry.status if inquiry else None
+    prediction = current_model().predict(classification_text(inquiry))
+    inquiry.classifications.append(Classification(
+        model_version=prediction.model_version, objective=prediction.objective,
+        confidence=prediction.confidence,
+        probabilities={str(k): v for k, v in prediction.probabilities.items()},
+        decision=prediction.decision, secondary=prediction.secondary,
+        explanation=prediction.explanation, language=prediction.language,
+    ))
+    inquiry.detected_language = prediction.language
+    inquiry.objective_code = prediction.objective
+    objective = db.session.get(Objective, prediction.objective)
+    service_key = objective.service_key if objective else None
+    detail = {"model_version": prediction.model_version, "objective": prediction.objective,
+              "confidence": round(prediction.confidence, 4)}
+    if prediction.decision == "route" and service_key:
+        inquiry.service_key = service_key
+        inquiry.record("classified", actor="classifier", detail={**detail, "decision": "route"})
+        outbox.enqueue("route_inquiry", inquiry)
+    else:
+        reason = ("the model thinks this is not an AI question for the contact point"
+                  if prediction.objective == 0 else "the model is not sure enough to route it")
+        inquiry.change_status(Status.NEEDS_REVIEW, actor="classifier", note=reason,
+                              detail={**detail, "decision": "review"})
+    outbox.complete(outbox_id)
+    outbox.commit_and_publish()
+    return inquiry.status
+
+
+def route(inquiry_id: int, outbox_id: int | None = None) -> str | None:
+    """Create the routing mail to the inquiry's service (once per routing round) and send it."""
+    inquiry = _locked(inquiry_id)
+    if inquiry is None or inquiry.status not in ROUTABLE or inquiry.service is None:
+        outbox.complete(outbox_id)
+        db.session.commit()
+        return inquiry.status if inquiry else None
+    service = inquiry.service
+    delivery = new_delivery(
+        inquiry, MailKind.ROUTING, recipient=service.email, service_key=service.key,
+        language=service.mail_language(inquiry.language),
+        dedup=f"{inquiry.routing_round}:{service.key}",
+    )
+    outbox.complete(outbox_id)
+    db.session.commit()
+    deliver(delivery.id)
+    return inquiry.status

@@ -1,0 +1,31 @@
+"""The Celery side: the app bound to Flask (as Flask's own Celery example does), tasks, schedule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from celery import Celery, Task
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app for this Flask app; every task runs inside the app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    if app.config["CELERY"]["broker_url"].startswith("filesystem"):
+        for folder in app.config["CELERY"]["broker_transport_options"].values():
+            if isinstance(folder, str):
+                Path(folder).mkdir(parents=True, exist_ok=True)
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(app.config["CELERY"])
+    from workers.schedule import beat_schedule
+
+    celery.conf.beat_schedule = beat_schedule(app.config)
+    celery.conf.include = ["workers.tasks"]
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

@@ -1,0 +1,40 @@
+"""Celery tasks: thin wrappers that take ids and call the plain functions in inquiries/."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from inquiries import mailer, outbox, pipeline
+from inquiries.extensions import db
+
+
+@shared_task(ignore_result=True)
+def classify_inquiry(inquiry_id: int, outbox_id: int | None = None) -> str | None:
+    return pipeline.classify(inquiry_id, outbox_id)
+
+
+@shared_task(ignore_result=True)
+def route_inquiry(inquiry_id: int, outbox_id: int | None = None) -> str | None:
+    return pipeline.route(inquiry_id, outbox_id)
+
+
+@shared_task(ignore_result=True)
+def deliver_mail(delivery_id: int) -> str:
+    return mailer.deliver(delivery_id)
+
+
+@shared_task(ignore_result=True)
+def relay_outbox() -> int:
+    """Publish again what the broker never got (it was down) or lost (a worker died)."""
+    return outbox.relay()
+
+
+@shared_task(ignore_result=True)
+def dispatch_deliveries() -> int:
+    """Publish deliveries whose (next) attempt is due, and flag sends whose worker died."""
+    mailer.abandoned_sends()
+    due = mailer.due_deliveries()
+    db.session.commit()
+    for delivery_id in due:
+        outbox.publish("deliver_mail", delivery_id)
+    return len(due)
