@@ -1,4 +1,4 @@
-"""`python -m classifier train|evaluate|predict`: the model on its own, without the web application."""
+"""`python -m classifier train|evaluate|predict`: the model on its own, without the web app."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ def _load(args: argparse.Namespace) -> TrainedModel:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    model = train(_model_dir(args), design=args.design, make_live=not args.candidate,
-                  progress=_progress)
+    model = train(
+        _model_dir(args), design=args.design, make_live=not args.candidate, progress=_progress
+    )
     print(json.dumps(model.card.to_dict(), ensure_ascii=False, indent=2))
     return 0
 
@@ -48,8 +49,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(metrics, ensure_ascii=False))
     else:
         print(f"model {model.card.version} on {metrics['examples']} examples")
-        for key in ("accuracy", "macro_f1", "auto_route_precision", "auto_route_coverage",
-                    "out_of_scope_auto_routed"):
+        for key in (
+            "accuracy",
+            "macro_f1",
+            "auto_route_precision",
+            "auto_route_coverage",
+            "out_of_scope_auto_routed",
+        ):
             print(f"  {key:26} {metrics[key]}")
         for code, f1 in metrics["per_objective"].items():
             print(f"  objective {code}: F1 {f1}")
@@ -65,14 +71,16 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
-    parser.add_argument("--model-dir", help="where model versions live (default: $MODEL_DIR "
-                        "or instance/models)")
+    parser.add_argument(
+        "--model-dir", help="where model versions live (default: $MODEL_DIR or instance/models)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     p_train = commands.add_parser("train", help="train a new model version from the corpus")
     p_train.add_argument("--design", choices=sorted(CANDIDATES), default=DEFAULT_DESIGN)
-    p_train.add_argument("--candidate", action="store_true",
-                         help="save the new version without making it live")
+    p_train.add_argument(
+        "--candidate", action="store_true", help="save the new version without making it live"
+    )
     p_train.set_defaults(func=cmd_train)
 
     p_eval = commands.add_parser("evaluate", help="score a model on labelled JSONL data")
@@ -81,8 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--version", help="a stored version instead of the live one")
     p_eval.set_defaults(func=cmd_evaluate)
 
-    p_predict = commands.add_parser("predict", help='read JSONL {"text": ...} on stdin, '
-                                    "write one JSON prediction per line")
+    p_predict = commands.add_parser(
+        "predict", help='read JSONL {"text": ...} on stdin, write one JSON prediction per line'
+    )
     p_predict.add_argument("--version", help="a stored version instead of the live one")
     p_predict.set_defaults(func=cmd_predict)
     return parser

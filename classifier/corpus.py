@@ -49,9 +49,7 @@ def parse_line(line: str, *, source: str = "<input>", number: int = 0) -> Exampl
 
 def read_jsonl(path: Path) -> list[Example]:
     with path.open(encoding="utf-8") as handle:
-        parsed = (
-            parse_line(line, source=str(path), number=n) for n, line in enumerate(handle, 1)
-        )
+        parsed = (parse_line(line, source=str(path), number=n) for n, line in enumerate(handle, 1))
         return [example for example in parsed if example is not None]
 
 
@@ -66,8 +64,9 @@ def written_examples(corpus_dir: Path = CORPUS_DIR) -> list[Example]:
 def description_examples() -> list[Example]:
     """The objectives' own names and descriptions from config/, as labelled text."""
     return [
-        Example(text=f"{spec.name[lang]}. {spec.description[lang]}", objective=spec.code,
-                language=lang)
+        Example(
+            text=f"{spec.name[lang]}. {spec.description[lang]}", objective=spec.code, language=lang
+        )
         for spec in objectives()
         for lang in spec.name
     ]
@@ -90,9 +89,7 @@ def split(examples: Iterable[Example]) -> tuple[list[Example], list[Example]]:
     held_out: list[Example] = []
     for key in sorted(groups, key=lambda k: (k[0], k[1] or "")):
         for position, example in enumerate(sorted(groups[key], key=_rank)):
-            (held_out if position % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(
-                example
-            )
+            (held_out if position % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(example)
     return train, held_out
 
 
@@ -107,8 +104,9 @@ def data_hash(examples: Iterable[Example]) -> str:
     digest = hashlib.sha256()
     for example in examples:
         digest.update(
-            json.dumps([example.text, example.objective, example.language], ensure_ascii=False)
-            .encode("utf-8")
+            json.dumps(
+                [example.text, example.objective, example.language], ensure_ascii=False
+            ).encode("utf-8")
         )
         digest.update(b"\n")
     return digest.hexdigest()
@@ -122,7 +120,7 @@ def iter_texts(lines: Iterable[str]) -> Iterator[str]:
         try:
             text = json.loads(line)["text"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise CorpusError(f"line {number}: expected {{\"text\": \"...\"}}") from exc
+            raise CorpusError(f'line {number}: expected {{"text": "..."}}') from exc
         if not isinstance(text, str):
             raise CorpusError(f"line {number}: text must be a string")
         yield text

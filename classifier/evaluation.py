@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
 
 from classifier.corpus import Example
 from classifier.model import OUT_OF_SCOPE, Prediction
@@ -21,25 +26,33 @@ def evaluate(examples: Sequence[Example], predictions: Sequence[Prediction]) -> 
     )
     routed = [(e, p) for e, p in zip(examples, predictions, strict=True) if p.decision == "route"]
     right_routes = sum(1 for e, p in routed if e.objective == p.objective)
-    out_of_scope = [p for e, p in zip(examples, predictions, strict=True)
-                    if e.objective == OUT_OF_SCOPE]
+    out_of_scope = [
+        p for e, p in zip(examples, predictions, strict=True) if e.objective == OUT_OF_SCOPE
+    ]
     return {
         "examples": len(examples),
         "accuracy": round(float(accuracy_score(truth, guess)), 4),
-        "macro_f1": round(float(f1_score(truth, guess, labels=labels, average="macro",
-                                         zero_division=0)), 4),
-        "per_objective": {str(code): round(float(score), 4) for code, score in zip(labels, f1,
-                                                                                    strict=True)},
+        "macro_f1": round(
+            float(f1_score(truth, guess, labels=labels, average="macro", zero_division=0)), 4
+        ),
+        "per_objective": {
+            str(code): round(float(score), 4) for code, score in zip(labels, f1, strict=True)
+        },
         "per_objective_detail": {
-            str(code): {"precision": round(float(p), 4), "recall": round(float(r), 4),
-                        "f1": round(float(s), 4), "support": int(n)}
+            str(code): {
+                "precision": round(float(p), 4),
+                "recall": round(float(r), 4),
+                "f1": round(float(s), 4),
+                "support": int(n),
+            }
             for code, p, r, s, n in zip(labels, precision, recall, f1, support, strict=True)
         },
         "auto_route_precision": round(right_routes / len(routed), 4) if routed else None,
         "auto_route_coverage": round(len(routed) / len(examples), 4) if examples else 0.0,
         "out_of_scope_auto_routed": (
             round(sum(p.decision == "route" for p in out_of_scope) / len(out_of_scope), 4)
-            if out_of_scope else None
+            if out_of_scope
+            else None
         ),
         "confusion_matrix": {
             "labels": list(range(10)),

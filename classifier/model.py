@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier.corpus import Example
 from classifier.language import detect_language
@@ -27,15 +27,25 @@ EXPLANATION_TERMS = 6
 
 def _words() -> TfidfVectorizer:
     return TfidfVectorizer(
-        analyzer="word", ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode",
-        lowercase=True, min_df=1, token_pattern=r"(?u)\b\w[\w'-]+\b",
+        analyzer="word",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        strip_accents="unicode",
+        lowercase=True,
+        min_df=1,
+        token_pattern=r"(?u)\b\w[\w'-]+\b",  # noqa: S106 (a regex, not a password)
     )
 
 
 def _chars() -> TfidfVectorizer:
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, strip_accents="unicode",
-        lowercase=True, min_df=2, max_features=150_000,
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        sublinear_tf=True,
+        strip_accents="unicode",
+        lowercase=True,
+        min_df=2,
+        max_features=150_000,
     )
 
 
@@ -45,18 +55,24 @@ def _features() -> FeatureUnion:
 
 def _svm_calibrated() -> Pipeline:
     svm = LinearSVC(C=0.5, class_weight="balanced")
-    return Pipeline([("features", _features()),
-                     ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=5))])
+    return Pipeline(
+        [("features", _features()), ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=5))]
+    )
 
 
 def _logistic() -> Pipeline:
-    return Pipeline([("features", _features()),
-                     ("model", LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000))])
+    return Pipeline(
+        [
+            ("features", _features()),
+            ("model", LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000)),
+        ]
+    )
 
 
 def _naive_bayes() -> Pipeline:
-    return Pipeline([("features", FeatureUnion([("words", _words())])),
-                     ("model", ComplementNB(alpha=0.3))])
+    return Pipeline(
+        [("features", FeatureUnion([("words", _words())])), ("model", ComplementNB(alpha=0.3))]
+    )
 
 
 CANDIDATES: dict[str, Callable[[], Pipeline]] = {
@@ -137,8 +153,11 @@ class TrainedModel:
         objective, confidence = ranked[0]
         route = objective != OUT_OF_SCOPE and confidence >= self.card.route_threshold
         secondary = next(
-            (code for code, p in ranked[1:]
-             if code != OUT_OF_SCOPE and p >= self.card.secondary_threshold),
+            (
+                code
+                for code, p in ranked[1:]
+                if code != OUT_OF_SCOPE and p >= self.card.secondary_threshold
+            ),
             None,
         )
         return objective, "route" if route else "review", secondary
@@ -162,16 +181,18 @@ class TrainedModel:
         for text, row in zip(texts, matrix, strict=True):
             probabilities = {code: float(p) for code, p in zip(self.classes, row, strict=True)}
             objective, decision, secondary = self.decide(probabilities)
-            predictions.append(Prediction(
-                objective=objective,
-                probabilities=probabilities,
-                decision=decision,
-                confidence=probabilities[objective],
-                secondary=secondary,
-                language=detect_language(text),
-                explanation=self.explain(text, objective),
-                model_version=self.card.version,
-            ))
+            predictions.append(
+                Prediction(
+                    objective=objective,
+                    probabilities=probabilities,
+                    decision=decision,
+                    confidence=probabilities[objective],
+                    secondary=secondary,
+                    language=detect_language(text),
+                    explanation=self.explain(text, objective),
+                    model_version=self.card.version,
+                )
+            )
         return predictions
 
     def predict(self, text: str) -> Prediction:
@@ -179,7 +200,9 @@ class TrainedModel:
 
 
 def choose_route_threshold(
-    labels: np.ndarray, probabilities: np.ndarray, classes: Sequence[int],
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    classes: Sequence[int],
     target: float = TARGET_ROUTE_PRECISION,
 ) -> float:
     """Lowest confidence at which automatic routing is still right `target` of the time.

@@ -22,23 +22,36 @@ MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 
 # Everything a pipeline of ours contains beyond what skops trusts by default.
-TRUSTED_TYPES = frozenset({
-    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.slice", "builtins.str",
-    "builtins.int", "builtins.float", "builtins.bool", "builtins.NoneType",
-    "numpy.dtype", "numpy.ndarray", "numpy.float64", "numpy.int64", "numpy.str_",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.calibration.CalibratedClassifierCV",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.naive_bayes.ComplementNB",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.svm._classes.LinearSVC",
-    "sklearn.model_selection._split.StratifiedKFold",
-})
+TRUSTED_TYPES = frozenset(
+    {
+        "builtins.dict",
+        "builtins.list",
+        "builtins.tuple",
+        "builtins.slice",
+        "builtins.str",
+        "builtins.int",
+        "builtins.float",
+        "builtins.bool",
+        "builtins.NoneType",
+        "numpy.dtype",
+        "numpy.ndarray",
+        "numpy.float64",
+        "numpy.int64",
+        "numpy.str_",
+        "scipy.sparse._csr.csr_matrix",
+        "sklearn.calibration.CalibratedClassifierCV",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+        "sklearn.feature_extraction.text.TfidfVectorizer",
+        "sklearn.feature_extraction.text.TfidfTransformer",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.naive_bayes.ComplementNB",
+        "sklearn.pipeline.FeatureUnion",
+        "sklearn.pipeline.Pipeline",
+        "sklearn.svm._classes.LinearSVC",
+        "sklearn.model_selection._split.StratifiedKFold",
+    }
+)
 
 
 class ModelIntegrityError(RuntimeError):

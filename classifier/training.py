@@ -26,11 +26,10 @@ def train(
     make_live: bool = True,
     progress: Progress = _silent,
 ) -> TrainedModel:
-    """Train, evaluate on the fixed held-out split, save as a new version, optionally make it live."""
+    """Train, score on the fixed held-out split, save as a new version, optionally make it live."""
     train_examples, held_out = training_set(extra)
     fingerprint = data_hash(train_examples)
-    progress(f"training {design} on {len(train_examples)} examples "
-             f"({len(held_out)} held out)")
+    progress(f"training {design} on {len(train_examples)} examples ({len(held_out)} held out)")
     pipeline, threshold = fit(train_examples, design)
     progress(f"routing threshold chosen by cross-validation: {threshold:.3f}")
     card = ModelCard(
@@ -49,9 +48,11 @@ def train(
     registry.save(model_dir, model)
     if make_live:
         registry.promote(model_dir, card.version)
-    progress(f"saved model {card.version}: macro-F1 {metrics['macro_f1']}, "
-             f"auto-route precision {metrics['auto_route_precision']} "
-             f"at coverage {metrics['auto_route_coverage']}")
+    progress(
+        f"saved model {card.version}: macro-F1 {metrics['macro_f1']}, "
+        f"auto-route precision {metrics['auto_route_precision']} "
+        f"at coverage {metrics['auto_route_coverage']}"
+    )
     return model
 
 

@@ -1,4 +1,4 @@
-"""Read the objectives and services data files; plain data, no Flask, so the classifier can use it."""
+"""The objectives and services data files as plain data (no Flask), for the classifier too."""
 
 from __future__ import annotations
 

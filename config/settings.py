@@ -99,7 +99,15 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
                     "store_processed": False,
                 }
                 if broker_url.startswith("filesystem")
-                else {"visibility_timeout": _int(env, "BROKER_VISIBILITY_TIMEOUT", 600)}
+                else {
+                    "visibility_timeout": _int(env, "BROKER_VISIBILITY_TIMEOUT", 600),
+                    # Publishing gives up fast when the broker is down: the outbox relay
+                    # publishes later, and the citizen's request must not hang meanwhile.
+                    "max_retries": 1,
+                    "interval_start": 0,
+                    "interval_step": 0.2,
+                    "interval_max": 0.5,
+                }
             ),
             "broker_connection_timeout": 3,
             "broker_connection_retry_on_startup": True,
@@ -108,6 +116,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "task_publish_retry": False,
+            "worker_cancel_long_running_tasks_on_connection_loss": True,
             "timezone": "Europe/Brussels",
         },
         "BROKER_DATA_DIR": str(broker_dir),

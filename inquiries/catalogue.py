@@ -16,8 +16,15 @@ def load_catalogue() -> tuple[int, int]:
     for spec in data.services():
         service = db.session.get(Service, spec.key)
         if service is None:
-            db.session.add(Service(key=spec.key, email=spec.email, languages=list(spec.languages),
-                                   names=spec.name, active=True))
+            db.session.add(
+                Service(
+                    key=spec.key,
+                    email=spec.email,
+                    languages=list(spec.languages),
+                    names=spec.name,
+                    active=True,
+                )
+            )
             added_services += 1
         else:
             service.names = spec.name

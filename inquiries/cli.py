@@ -33,14 +33,21 @@ def prepare_model() -> None:
     _progress(f"live model {model.card.version}")
 
 
-main = FlaskGroup(create_app=create_app, add_default_commands=False,
-                  help="The federal AI contact point: intake, classification, routing, triage.")
+main = FlaskGroup(
+    create_app=create_app,
+    add_default_commands=False,
+    help="The federal AI contact point: intake, classification, routing, triage.",
+)
 main.add_command(shell_command)
 
 # Flask-Migrate's own group (its callback sets the migrations directory), with `upgrade` replaced
 # by one that also loads the reference data, as DESIGN.md promises for `triage db upgrade`.
-db_group = click.Group("db", callback=migrate_db.callback, params=migrate_db.params,
-                       help="Database schema (Alembic) and reference data.")
+db_group = click.Group(
+    "db",
+    callback=migrate_db.callback,
+    params=migrate_db.params,
+    help="Database schema (Alembic) and reference data.",
+)
 for name, command in migrate_db.commands.items():
     if name != "upgrade":
         db_group.add_command(command)
@@ -63,8 +70,9 @@ def train_command(candidate: bool) -> None:
     """Train a new model version from the corpus."""
     from classifier.training import train
 
-    model = train(Path(current_app.config["MODEL_DIR"]), make_live=not candidate,
-                  progress=_progress)
+    model = train(
+        Path(current_app.config["MODEL_DIR"]), make_live=not candidate, progress=_progress
+    )
     click.echo(model.card.version)
 
 

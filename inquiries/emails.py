@@ -23,9 +23,11 @@ def _acknowledgement(delivery: Delivery, inquiry: Inquiry) -> Composed:
 def _routing(delivery: Delivery, inquiry: Inquiry) -> Composed:
     objective = inquiry.objective
     classification = inquiry.latest_classification
-    subject = _("[%(reference)s] Question about AI for your service: %(objective)s",
-                reference=inquiry.reference,
-                objective=objective.name(delivery.language) if objective else "")
+    subject = _(
+        "[%(reference)s] Question about AI for your service: %(objective)s",
+        reference=inquiry.reference,
+        objective=objective.name(delivery.language) if objective else "",
+    )
     context = {
         "objective": objective,
         "service": inquiry.service,

@@ -9,8 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best_match(["text/html", "application/json"])
-        == "application/json"
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
     )
 
 

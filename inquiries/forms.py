@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from config.settings import LANGUAGES
@@ -49,14 +50,18 @@ class InquiryForm(FlaskForm):
             DataRequired(_l("Enter your email address, so we can answer you.")),
             one_line,
             Length(max=254),
-            Email(_l("Enter a valid email address, like name@example.org."),
-                  check_deliverability=False),
+            Email(
+                _l("Enter a valid email address, like name@example.org."),
+                check_deliverability=False,
+            ),
         ],
     )
-    organisation = StringField(_l("Organisation (optional)"),
-                               validators=[Optional(), Length(max=200), one_line])
-    subject = StringField(_l("Subject (optional)"),
-                          validators=[Optional(), Length(max=200), one_line])
+    organisation = StringField(
+        _l("Organisation (optional)"), validators=[Optional(), Length(max=200), one_line]
+    )
+    subject = StringField(
+        _l("Subject (optional)"), validators=[Optional(), Length(max=200), one_line]
+    )
     message = TextAreaField(
         _l("Your question"),
         validators=[
@@ -69,13 +74,17 @@ class InquiryForm(FlaskForm):
     )
     language = SelectField(
         _l("Language for our answer"),
-        choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        choices=[
+            SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code}) for code in LANGUAGES
+        ],
         validators=[Optional()],
         validate_choice=True,
     )
     consent_to_share = BooleanField(
-        _l("I agree that my name and email address are passed to the federal service that "
-           "answers my question, so it can reply to me directly.")
+        _l(
+            "I agree that my name and email address are passed to the federal service that "
+            "answers my question, so it can reply to me directly."
+        )
     )
 
     def cleaned(self) -> dict[str, Any]:

@@ -1,8 +1,9 @@
-"""Which of the four languages a page speaks: the visitor's explicit choice, else their browser's."""
+"""Which of the four languages a page speaks: the visitor's choice, else their browser's."""
 
 from __future__ import annotations
 
 from flask import Flask, request, session, url_for
+from flask_babel import get_locale
 
 from config.settings import LANGUAGES
 from inquiries.extensions import babel
@@ -25,12 +26,11 @@ def language_links() -> list[dict[str, str]]:
     args.pop("lang", None)
     endpoint = request.endpoint or "intake.form"
     return [
-        {"code": code, "name": LANGUAGE_NAMES[code],
-         "url": url_for(endpoint, **args, lang=code)}
+        {"code": code, "name": LANGUAGE_NAMES[code], "url": url_for(endpoint, **args, lang=code)}
         for code in LANGUAGES
     ]
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["language_links"] = language_links
+    app.jinja_env.globals.update(language_links=language_links, get_locale=get_locale)

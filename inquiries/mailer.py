@@ -17,11 +17,11 @@ from flask_babel import force_locale
 from flask_mail import Connection, Mail, Message
 from sqlalchemy import select, update
 
-from inquiries.extensions import db, mail
+from inquiries.emails import COMPOSERS
+from inquiries.extensions import db
+from inquiries.links import status_url
 from inquiries.models import Delivery, DeliveryState, Inquiry, MailKind, Status
 from inquiries.models.types import utcnow
-from inquiries.emails import COMPOSERS
-from inquiries.links import status_url
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,15 @@ def thread_root(inquiry: Inquiry) -> str:
     return f"<{inquiry.reference}.{inquiry.id}@{mail_domain()}>"
 
 
-def new_delivery(inquiry: Inquiry, kind: MailKind, *, recipient: str, language: str,
-                 service_key: str | None = None, dedup: str = "") -> Delivery:
+def new_delivery(
+    inquiry: Inquiry,
+    kind: MailKind,
+    *,
+    recipient: str,
+    language: str,
+    service_key: str | None = None,
+    dedup: str = "",
+) -> Delivery:
     """A delivery in the current transaction; dedup makes a second request for it a no-op."""
     key = f"{kind}:{inquiry.id}:{dedup or service_key or recipient}"
     existing = db.session.scalar(select(Delivery).where(Delivery.dedup_key == key))
@@ -49,10 +56,15 @@ def new_delivery(inquiry: Inquiry, kind: MailKind, *, recipient: str, language: 
         return existing
     is_root = kind == MailKind.ACKNOWLEDGEMENT
     delivery = Delivery(
-        inquiry_id=inquiry.id, kind=kind, dedup_key=key, service_key=service_key,
-        recipient=recipient, language=language,
+        inquiry_id=inquiry.id,
+        kind=kind,
+        dedup_key=key,
+        service_key=service_key,
+        recipient=recipient,
+        language=language,
         message_id=thread_root(inquiry) if is_root else make_msgid(kind, mail_domain()),
-        state=DeliveryState.PENDING, next_attempt_at=utcnow() + DISPATCH_LEASE,
+        state=DeliveryState.PENDING,
+        next_attempt_at=utcnow() + DISPATCH_LEASE,
     )
     db.session.add(delivery)
     return delivery
@@ -92,17 +104,27 @@ def _headers(delivery: Delivery, inquiry: Inquiry) -> dict[str, str]:
 
 def build_message(delivery: Delivery) -> Message:
     inquiry = delivery.inquiry
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]), \
-            force_locale(delivery.language):
+    with (
+        current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]),
+        force_locale(delivery.language),
+    ):
         subject, context, extra = COMPOSERS[delivery.kind](delivery, inquiry)
-        context = {"inquiry": inquiry, "delivery": delivery,
-                   "status_link": status_url(inquiry), **context}
+        context = {
+            "inquiry": inquiry,
+            "delivery": delivery,
+            "status_link": status_url(inquiry),
+            **context,
+        }
         body = render_template(f"emails/{delivery.kind}.txt", **context)
         html = render_template(f"emails/{delivery.kind}.html", **context)
     message = Message(
-        subject=subject, recipients=[delivery.recipient], body=body, html=html,
+        subject=subject,
+        recipients=[delivery.recipient],
+        body=body,
+        html=html,
         extra_headers={**_headers(delivery, inquiry), **extra},
-        reply_to=inquiry.email if delivery.kind == MailKind.ROUTING and inquiry.consent_to_share
+        reply_to=inquiry.email
+        if delivery.kind == MailKind.ROUTING and inquiry.consent_to_share
         else None,
     )
     message.msgId = delivery.message_id
@@ -122,20 +144,29 @@ def _claim(delivery_id: int) -> bool:
 def _on_sent(delivery: Delivery) -> None:
     inquiry = delivery.inquiry
     if delivery.kind == MailKind.ROUTING and inquiry.status != Status.ROUTED:
-        inquiry.change_status(Status.ROUTED, actor="mailer",
-                              detail={"service": delivery.service_key,
-                                      "message_id": delivery.message_id})
+        inquiry.change_status(
+            Status.ROUTED,
+            actor="mailer",
+            detail={"service": delivery.service_key, "message_id": delivery.message_id},
+        )
 
 
 def _on_given_up(delivery: Delivery, reason: str) -> None:
     inquiry = delivery.inquiry
     if delivery.kind == MailKind.ROUTING:
-        inquiry.change_status(Status.DELIVERY_FAILED, actor="mailer", note=reason,
-                              detail={"service": delivery.service_key,
-                                      "attempts": delivery.attempts})
+        inquiry.change_status(
+            Status.DELIVERY_FAILED,
+            actor="mailer",
+            note=reason,
+            detail={"service": delivery.service_key, "attempts": delivery.attempts},
+        )
     else:
-        inquiry.record("mail_failed", actor="mailer", note=reason,
-                       detail={"kind": delivery.kind, "attempts": delivery.attempts})
+        inquiry.record(
+            "mail_failed",
+            actor="mailer",
+            note=reason,
+            detail={"kind": delivery.kind, "attempts": delivery.attempts},
+        )
 
 
 def deliver(delivery_id: int) -> str:
@@ -190,8 +221,9 @@ def due_deliveries(limit: int = 200) -> list[int]:
 def abandoned_sends() -> int:
     """Claims whose worker died mid-send: the mail may have left, so never resend blindly."""
     stale = db.session.scalars(
-        select(Delivery).where(Delivery.state == DeliveryState.SENDING,
-                               Delivery.claimed_at < utcnow() - SEND_LEASE)
+        select(Delivery).where(
+            Delivery.state == DeliveryState.SENDING, Delivery.claimed_at < utcnow() - SEND_LEASE
+        )
     ).all()
     for delivery in stale:
         delivery.state = DeliveryState.UNCERTAIN

@@ -53,7 +53,7 @@ def after_commit(task: str, *args: int) -> None:
 
 
 def commit_and_publish() -> None:
-    """Commit, then publish what the transaction queued. Nothing is published if the commit fails."""
+    """Commit, then publish what the transaction queued; nothing is published if it fails."""
     pending = db.session.info.pop(_PENDING, [])
     try:
         db.session.commit()
@@ -82,9 +82,12 @@ def relay(limit: int = 500) -> int:
     rows = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.completed_at.is_(None))
-        .where(or_(OutboxMessage.last_published_at < cutoff,
-                   (OutboxMessage.last_published_at.is_(None))
-                   & (OutboxMessage.created_at < cutoff)))
+        .where(
+            or_(
+                OutboxMessage.last_published_at < cutoff,
+                (OutboxMessage.last_published_at.is_(None)) & (OutboxMessage.created_at < cutoff),
+            )
+        )
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
@@ -100,6 +103,11 @@ def relay(limit: int = 500) -> int:
 
 
 def open_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.completed_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.completed_at.is_(None))
+        )
+        or 0
+    )

@@ -56,28 +56,43 @@ def classify(inquiry_id: int, outbox_id: int | None = None) -> str | None:
         db.session.commit()
         return inquiry.status if inquiry else None
     prediction = current_model().predict(classification_text(inquiry))
-    inquiry.classifications.append(Classification(
-        model_version=prediction.model_version, objective=prediction.objective,
-        confidence=prediction.confidence,
-        probabilities={str(k): v for k, v in prediction.probabilities.items()},
-        decision=prediction.decision, secondary=prediction.secondary,
-        explanation=prediction.explanation, language=prediction.language,
-    ))
+    inquiry.classifications.append(
+        Classification(
+            model_version=prediction.model_version,
+            objective=prediction.objective,
+            confidence=prediction.confidence,
+            probabilities={str(k): v for k, v in prediction.probabilities.items()},
+            decision=prediction.decision,
+            secondary=prediction.secondary,
+            explanation=prediction.explanation,
+            language=prediction.language,
+        )
+    )
     inquiry.detected_language = prediction.language
     inquiry.objective_code = prediction.objective
     objective = db.session.get(Objective, prediction.objective)
     service_key = objective.service_key if objective else None
-    detail = {"model_version": prediction.model_version, "objective": prediction.objective,
-              "confidence": round(prediction.confidence, 4)}
+    detail = {
+        "model_version": prediction.model_version,
+        "objective": prediction.objective,
+        "confidence": round(prediction.confidence, 4),
+    }
     if prediction.decision == "route" and service_key:
         inquiry.service_key = service_key
         inquiry.record("classified", actor="classifier", detail={**detail, "decision": "route"})
         outbox.enqueue("route_inquiry", inquiry)
     else:
-        reason = ("the model thinks this is not an AI question for the contact point"
-                  if prediction.objective == 0 else "the model is not sure enough to route it")
-        inquiry.change_status(Status.NEEDS_REVIEW, actor="classifier", note=reason,
-                              detail={**detail, "decision": "review"})
+        reason = (
+            "the model thinks this is not an AI question for the contact point"
+            if prediction.objective == 0
+            else "the model is not sure enough to route it"
+        )
+        inquiry.change_status(
+            Status.NEEDS_REVIEW,
+            actor="classifier",
+            note=reason,
+            detail={**detail, "decision": "review"},
+        )
     outbox.complete(outbox_id)
     outbox.commit_and_publish()
     return inquiry.status
@@ -92,7 +107,10 @@ def route(inquiry_id: int, outbox_id: int | None = None) -> str | None:
         return inquiry.status if inquiry else None
     service = inquiry.service
     delivery = new_delivery(
-        inquiry, MailKind.ROUTING, recipient=service.email, service_key=service.key,
+        inquiry,
+        MailKind.ROUTING,
+        recipient=service.email,
+        service_key=service.key,
         language=service.mail_language(inquiry.language),
         dedup=f"{inquiry.routing_round}:{service.key}",
     )

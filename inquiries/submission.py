@@ -20,8 +20,9 @@ def answer_language(declared: str | None, message: str, fallback: str) -> tuple[
 
 def submit_inquiry(fields: dict[str, Any], *, channel: str, interface_language: str) -> Inquiry:
     """Store a validated inquiry and promise its acknowledgement; returns it with its reference."""
-    language, detected = answer_language(fields.get("language"), fields["message"],
-                                         interface_language)
+    language, detected = answer_language(
+        fields.get("language"), fields["message"], interface_language
+    )
     inquiry = Inquiry(
         channel=channel,
         email=fields["email"],
@@ -39,8 +40,9 @@ def submit_inquiry(fields: dict[str, Any], *, channel: str, interface_language: 
     inquiry.assign_reference()
     inquiry.record("received", actor=f"submitter:{channel}", detail={"language": language})
     outbox.enqueue("classify_inquiry", inquiry)
-    acknowledgement = new_delivery(inquiry, MailKind.ACKNOWLEDGEMENT, recipient=inquiry.email,
-                                   language=language)
+    acknowledgement = new_delivery(
+        inquiry, MailKind.ACKNOWLEDGEMENT, recipient=inquiry.email, language=language
+    )
     db.session.flush()
     outbox.after_commit("deliver_mail", acknowledgement.id)
     outbox.commit_and_publish()

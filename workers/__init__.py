@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.signals import worker_init
 from flask import Flask
 
 
@@ -27,5 +28,15 @@ def celery_init_app(app: Flask) -> Celery:
     celery.conf.beat_schedule = beat_schedule(app.config)
     celery.conf.include = ["workers.tasks"]
     celery.set_default()
+
+    @worker_init.connect(weak=False)
+    def load_model_before_forking(**_: object) -> None:
+        """Load the model once in the parent, so pool processes share it and the first
+        inquiry does not wait for it."""
+        from inquiries.pipeline import current_model
+
+        with app.app_context():
+            current_model()
+
     app.extensions["celery"] = celery
     return celery

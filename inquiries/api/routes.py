@@ -47,23 +47,27 @@ def create_inquiry() -> tuple[Any, int]:
     payload = request.get_json(silent=True) if request.is_json else None
     with force_locale(_response_language(payload)):
         if not request.is_json:
-            return _error(415, {"body": [_("Send the inquiry as JSON "
-                                           "(Content-Type: application/json).")]})
+            return _error(
+                415, {"body": [_("Send the inquiry as JSON (Content-Type: application/json).")]}
+            )
         if not isinstance(payload, dict):
             return _error(400, {"body": [_("The body must be one JSON object.")]})
         errors = _type_errors(payload)
         if errors:
             return _error(422, errors)
-        formdata = MultiDict({k: v for k, v in payload.items()
-                              if k in TEXT_FIELDS and v is not None})
+        formdata = MultiDict(
+            {k: v for k, v in payload.items() if k in TEXT_FIELDS and v is not None}
+        )
         form = InquiryForm(formdata=formdata, meta={"csrf": False})
         if not form.validate():
             return _error(422, {k: [str(m) for m in v] for k, v in form.errors.items()})
         fields = form.cleaned()
         fields["consent_to_share"] = payload.get("consent_to_share", True)
         inquiry = submit_inquiry(fields, channel="api", interface_language=str(get_locale()))
-    return jsonify({
-        "reference": inquiry.reference,
-        "status": inquiry.status,
-        "status_url": status_url(inquiry),
-    }), 202
+    return jsonify(
+        {
+            "reference": inquiry.reference,
+            "status": inquiry.status,
+            "status_url": status_url(inquiry),
+        }
+    ), 202

@@ -21,8 +21,15 @@ def index() -> str:
     for path in sorted(_folder().glob("*.eml"), reverse=True)[:200]:
         with path.open("rb") as handle:
             headers = BytesParser(policy=policy.default).parse(handle, headersonly=True)
-        messages.append({"file": path.name, "to": headers["To"], "subject": headers["Subject"],
-                         "kind": headers["X-Triage-Kind"], "date": headers["Date"]})
+        messages.append(
+            {
+                "file": path.name,
+                "to": headers["To"],
+                "subject": headers["Subject"],
+                "kind": headers["X-Triage-Kind"],
+                "date": headers["Date"],
+            }
+        )
     return render_template("devmail/index.html", messages=messages)
 
 
@@ -34,5 +41,6 @@ def show(name: str) -> str:
     with path.open("rb") as handle:
         message = BytesParser(policy=policy.default).parse(handle)
     body = message.get_body(preferencelist=("plain",))
-    return render_template("devmail/show.html", message=message, name=name,
-                           body=body.get_content() if body else "")
+    return render_template(
+        "devmail/show.html", message=message, name=name, body=body.get_content() if body else ""
+    )

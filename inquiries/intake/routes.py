@@ -18,8 +18,9 @@ def form() -> object:
     if request.method == "GET" and not form.language.data:
         form.language.data = str(get_locale())
     if form.validate_on_submit():
-        inquiry = submit_inquiry(form.cleaned(), channel="form",
-                                 interface_language=str(get_locale()))
+        inquiry = submit_inquiry(
+            form.cleaned(), channel="form", interface_language=str(get_locale())
+        )
         session["last_submitted"] = inquiry.status_token
         return redirect(url_for("intake.received", token=inquiry.status_token), code=303)
     status = 422 if form.errors else 200
@@ -45,7 +46,6 @@ def received(token: str) -> str:
 def status(token: str) -> object:
     inquiry = _inquiry_by_token(token)
     view = public_view(inquiry, str(get_locale()))
-    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == \
-            "application/json":
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         return jsonify(view)
     return render_template("intake/status.html", inquiry=inquiry, view=view)

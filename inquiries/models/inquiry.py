@@ -72,19 +72,35 @@ class Inquiry(db.Model):
         """A reference people can read out on the phone, e.g. AI-2026-000123 (needs the id)."""
         self.reference = f"AI-{self.created_at:%Y}-{self.id:06d}"
 
-    def change_status(self, new: Status, *, actor: str, note: str = "",
-                      detail: dict[str, Any] | None = None) -> None:
+    def change_status(
+        self, new: Status, *, actor: str, note: str = "", detail: dict[str, Any] | None = None
+    ) -> None:
         """Every status change goes through here, so every one leaves an audit event."""
-        self.events.append(AuditEvent(
-            actor=actor, action="status", from_status=self.status, to_status=new,
-            note=note, detail=detail or {},
-        ))
+        self.events.append(
+            AuditEvent(
+                actor=actor,
+                action="status",
+                from_status=self.status,
+                to_status=new,
+                note=note,
+                detail=detail or {},
+            )
+        )
         self.status = new
 
-    def record(self, action: str, *, actor: str, note: str = "",
-               detail: dict[str, Any] | None = None) -> None:
-        self.events.append(AuditEvent(actor=actor, action=action, from_status=self.status,
-                                      to_status=self.status, note=note, detail=detail or {}))
+    def record(
+        self, action: str, *, actor: str, note: str = "", detail: dict[str, Any] | None = None
+    ) -> None:
+        self.events.append(
+            AuditEvent(
+                actor=actor,
+                action=action,
+                from_status=self.status,
+                to_status=self.status,
+                note=note,
+                detail=detail or {},
+            )
+        )
 
     @property
     def latest_classification(self) -> Classification | None:

@@ -1,4 +1,4 @@
-"""Tasks owed to the worker, committed with the change that calls for them (transactional outbox)."""
+"""Tasks owed to the worker, committed with the change that calls for them (an outbox)."""
 
 from __future__ import annotations
 

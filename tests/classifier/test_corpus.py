@@ -1,0 +1,48 @@
+from collections import Counter
+
+from classifier.corpus import Example, description_examples, split, written_examples
+
+
+def test_every_objective_and_language_is_covered() -> None:
+    counts = Counter((e.objective, e.language) for e in written_examples())
+    for code in range(1, 10):
+        for language in ("nl", "fr", "en"):
+            assert counts[(code, language)] >= 50, (code, language)
+        assert counts[(code, "de")] >= 15, code
+    assert sum(n for (code, _), n in counts.items() if code == 0) >= 150
+
+
+def test_examples_are_well_formed_and_unique() -> None:
+    examples = written_examples()
+    assert all(e.language in {"nl", "fr", "de", "en"} for e in examples)
+    assert all(
+        e.secondary is None or (e.secondary in range(10) and e.secondary != e.objective)
+        for e in examples
+    )
+    texts = [e.text.strip().lower() for e in examples]
+    assert len(texts) == len(set(texts))
+
+
+def test_held_out_split_is_fixed_stratified_and_disjoint() -> None:
+    examples = written_examples()
+    train, held_out = split(examples)
+    _again_train, again_held_out = split(list(reversed(examples)))
+    assert {e.text for e in held_out} == {e.text for e in again_held_out}
+    assert not {e.text for e in train} & {e.text for e in held_out}
+    groups = Counter((e.objective, e.language) for e in held_out)
+    assert set(groups) == {(e.objective, e.language) for e in examples}
+    assert 0.15 < len(held_out) / len(examples) < 0.25
+
+
+def test_split_does_not_move_old_examples_when_one_is_added() -> None:
+    base = [Example(text=f"question number {i}", objective=1, language="en") for i in range(40)]
+    _, held_out = split(base)
+    _, held_out_after = split([*base, Example("one more question", 1, "en")])
+    assert len({e.text for e in held_out} - {e.text for e in held_out_after}) <= 1
+
+
+def test_objective_descriptions_are_training_text_in_four_languages() -> None:
+    described = description_examples()
+    assert {(e.objective, e.language) for e in described} == {
+        (code, lang) for code in range(10) for lang in ("nl", "fr", "de", "en")
+    }

@@ -1,0 +1,137 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifier import registry
+from classifier.model import choose_route_threshold
+
+
+@pytest.fixture(scope="module")
+def model(model_dir: Path) -> registry.TrainedModel:  # type: ignore[name-defined]
+    return registry.load_live(model_dir)
+
+
+def test_clear_questions_go_to_their_objective(model) -> None:
+    cases = {
+        "Onze radiologen willen software die scans voorleest. Moet dat als medisch hulpmiddel "
+        "gekeurd worden door het FAGG?": 5,
+        "Nous avons reçu un appel avec la voix clonée de notre directeur demandant un virement "
+        "urgent. Qui prévenir pour cette fraude?": 2,
+        "Can our SME get a subsidy to start using machine learning in our production line?": 3,
+        "Werden selbstfahrende Busse bald auf belgischen Straßen getestet?": 6,
+    }
+    for text, code in cases.items():
+        assert model.predict(text).objective == code, text
+
+
+def test_prediction_says_why_and_in_which_language(model) -> None:
+    prediction = model.predict("Mag mijn werkgever met AI-camera's bijhouden hoe snel ik werk?")
+    assert prediction.language == "nl"
+    assert prediction.explanation and all(isinstance(t, str) for t in prediction.explanation)
+    assert abs(sum(prediction.probabilities.values()) - 1) < 1e-6
+    assert set(prediction.probabilities) == set(range(10))
+    assert prediction.model_version == model.card.version
+
+
+def test_out_of_scope_is_never_routed(model) -> None:
+    for text in (
+        "Wanneer krijg ik mijn belastingteruggave?",
+        "Mon passeport est expiré, comment le renouveler?",
+        "asdfgh qwerty",
+    ):
+        assert model.predict(text).decision == "review"
+
+
+def test_threshold_is_the_lowest_that_keeps_routing_precise() -> None:
+    labels = np.array([1, 1, 2, 2, 0])
+    probabilities = np.array(
+        [
+            [0.0, 0.9, 0.1],
+            [0.0, 0.6, 0.4],
+            [0.0, 0.55, 0.45],
+            [0.1, 0.1, 0.8],
+            [0.9, 0.05, 0.05],
+        ]
+    )
+    # Routing at >=0.6 is all right (3 of 3); at 0.55 one of four would be wrong.
+    assert choose_route_threshold(labels, probabilities, [0, 1, 2], target=0.97) == 0.6
+
+
+def test_a_tampered_model_is_refused(model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    version = registry.live_version(model_dir)
+    copy = tmp_path / "models"
+    shutil.copytree(model_dir, copy)
+    with (copy / version / registry.MODEL_FILE).open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(registry.ModelIntegrityError):
+        registry.load_version(copy, version)
+
+
+def test_cli_predict_and_evaluate(model_dir: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "classifier", "--model-dir", str(model_dir)]
+    lines = [
+        {"text": "Hoe vraag ik een nieuwe identiteitskaart aan?"},
+        {"text": "Is the AI Act going to ban social scoring by companies in Belgium?"},
+    ]
+    result = subprocess.run(
+        [*command, "predict"],
+        input="\n".join(map(json.dumps, lines)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2
+    assert {"objective", "probabilities", "decision", "language", "explanation"} <= set(rows[0])
+    assert rows[0]["decision"] == "review" and rows[1]["objective"] == 1
+
+    data = tmp_path / "data.jsonl"
+    data.write_text(
+        "\n".join(
+            json.dumps({**line, "objective": code})
+            for line, code in zip(lines, (0, 1), strict=True)
+        )
+    )
+    result = subprocess.run(
+        [*command, "evaluate", "--data", str(data), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    metrics = json.loads(result.stdout)
+    assert {
+        "accuracy",
+        "macro_f1",
+        "per_objective",
+        "auto_route_precision",
+        "auto_route_coverage",
+        "model_version",
+    } <= set(metrics)
+    assert metrics["accuracy"] == 1.0
+    assert metrics["model_version"] == registry.live_version(model_dir)
+
+
+def test_cli_rejects_malformed_data(model_dir: Path, tmp_path: Path) -> None:
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "no label"}\n')
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "classifier",
+            "--model-dir",
+            str(model_dir),
+            "evaluate",
+            "--data",
+            str(data),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "objective" in result.stderr

@@ -1,0 +1,206 @@
+"""Shared fixtures: a trained model, apps on SQLite or PostgreSQL, a real SMTP server, services.
+
+Redis and PostgreSQL tests use the servers on their standard local ports. Without them such tests
+skip, except when CI=true, where a missing service is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(service: str, available: bool, why: str = "") -> None:
+    """Skip when a service is missing, except in CI, where that is a failure."""
+    if available:
+        return
+    message = f"{service} is not available{': ' + why if why else ''}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: tests must not skip)")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real model, trained from the corpus once per test session."""
+    from classifier.training import train
+
+    folder = tmp_path_factory.mktemp("models")
+    train(folder)
+    return folder
+
+
+# --- a real SMTP server ----------------------------------------------------------------------
+
+
+@dataclass
+class MailBox:
+    """What a real SMTP server (aiosmtpd) received, and a way to make it refuse mail."""
+
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+    refuse_with: str | None = None
+    arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        if self.refuse_with:
+            return self.refuse_with
+        message = message_from_bytes(envelope.original_content, policy=policy.default)  # type: ignore[attr-defined]
+        with self.arrived:
+            self.messages.append(message)  # type: ignore[arg-type]
+            self.arrived.notify_all()
+        return "250 OK"
+
+    def wait_for(
+        self, predicate: Callable[[list[EmailMessage]], bool], timeout: float = 30
+    ) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while not predicate(self.messages):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"mail did not arrive in {timeout}s; got "
+                        f"{[m['Subject'] for m in self.messages]}"
+                    )
+                self.arrived.wait(remaining)
+            return list(self.messages)
+
+    def of_kind(self, kind: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["X-Triage-Kind"] == kind]
+
+
+@pytest.fixture
+def mailbox() -> Iterator[MailBox]:
+    box = MailBox(port=free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+def build_app(
+    monkeypatch: pytest.MonkeyPatch, instance: Path, model_dir: Path, **env: str
+) -> Flask:
+    """An application configured only through the environment, as in production, migrated."""
+    from flask_migrate import upgrade
+
+    from inquiries import create_app
+    from inquiries.catalogue import load_catalogue
+
+    settings = {
+        "TRIAGE_ENV": "testing",
+        "INSTANCE_PATH": str(instance),
+        "MODEL_DIR": str(model_dir),
+        "RELAY_INTERVAL_SECONDS": "1",
+        "OUTBOX_REPUBLISH_SECONDS": "2",
+        "MAIL_RETRY_BASE_SECONDS": "1",
+        **env,
+    }
+    for key in ("DATABASE_URL", "CELERY_BROKER_URL", "MAIL_SERVER", "MAIL_PORT", "SECRET_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        load_catalogue()
+    return app
+
+
+@pytest.fixture
+def app(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_dir: Path, mailbox: MailBox
+) -> Iterator[Flask]:
+    """An app on SQLite with the embedded broker, mailing to the test SMTP server."""
+    application = build_app(
+        monkeypatch,
+        tmp_path / "instance",
+        model_dir,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(mailbox.port),
+    )
+    yield application
+    with application.app_context():
+        from inquiries.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+# --- PostgreSQL and Redis --------------------------------------------------------------------
+
+
+def _postgres_available() -> tuple[bool, str]:
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3
+        ):
+            return True, ""
+    except Exception as exc:  # any failure to connect means "not available"
+        return False, str(exc)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A database of our own on the local PostgreSQL, created empty for each test."""
+    available, why = _postgres_available()
+    require("PostgreSQL at 127.0.0.1:5432", available, why)
+    import psycopg
+
+    name = f"triage_test_{os.getpid()}"
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A Redis database of our own (14), emptied before each test."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        require("Redis at 127.0.0.1:6379", False, str(exc))
+    client.flushdb()
+    return REDIS_URL
