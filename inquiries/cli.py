@@ -76,6 +76,14 @@ def train_command(candidate: bool) -> None:
     click.echo(model.card.version)
 
 
+@main.command("prepare")
+@with_appcontext
+def prepare_command() -> None:
+    """Create or upgrade the database and train the first model if there is none."""
+    prepare_database()
+    prepare_model()
+
+
 @main.command("run")
 @with_appcontext
 def run_command() -> None:
