@@ -135,6 +135,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_RETRY_BASE_SECONDS": _int(env, "MAIL_RETRY_BASE_SECONDS", 15),
         "OUTBOX_REPUBLISH_SECONDS": _int(env, "OUTBOX_REPUBLISH_SECONDS", 60),
         "RELAY_INTERVAL_SECONDS": _int(env, "RELAY_INTERVAL_SECONDS", 10),
+        "SERVICE_LINK_DAYS": _int(env, "SERVICE_LINK_DAYS", 30),
         "MODEL_DIR": str(Path(env.get("MODEL_DIR") or instance_path / "models").resolve()),
         "MAX_MESSAGE_CHARS": _int(env, "MAX_MESSAGE_CHARS", 5000),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_REQUEST_BYTES", 64 * 1024),

@@ -41,10 +41,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from inquiries.api import bp as api_bp
     from inquiries.intake import bp as intake_bp
     from inquiries.ops import bp as ops_bp
+    from inquiries.services import bp as services_bp
 
     app.register_blueprint(intake_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(services_bp)
     if app.config["MAIL_SINK_ENABLED"] and app.config["ENVIRONMENT"] != "production":
         from inquiries.devmail import bp as devmail_bp
 

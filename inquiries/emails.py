@@ -11,6 +11,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from inquiries.models import Delivery, Inquiry, MailKind
+from inquiries.service_links import Action, action_url
 
 Composed = tuple[str, dict[str, object], dict[str, str]]
 
@@ -28,13 +29,21 @@ def _routing(delivery: Delivery, inquiry: Inquiry) -> Composed:
         reference=inquiry.reference,
         objective=objective.name(delivery.language) if objective else "",
     )
+    accept_url = action_url(delivery, Action.ACCEPT)
+    send_back_url = action_url(delivery, Action.SEND_BACK)
     context = {
         "objective": objective,
         "service": inquiry.service,
         "classification": classification,
         "language": delivery.language,
+        "accept_url": accept_url,
+        "send_back_url": send_back_url,
     }
-    headers = {"X-Triage-Objective": str(inquiry.objective_code)}
+    headers = {
+        "X-Triage-Objective": str(inquiry.objective_code),
+        "X-Triage-Accept-URL": accept_url,
+        "X-Triage-Send-Back-URL": send_back_url,
+    }
     return subject, context, headers
 
 

@@ -131,8 +131,8 @@ def test_run_mails_through_the_configured_server(
             {
                 "email": "luc@example.org",
                 "language": "fr",
-                "message": "Les trains de la SNCB pourraient-ils utiliser l'IA pour prévoir les "
-                "retards et mieux informer les voyageurs en gare ?",
+                "message": "Les voitures autonomes peuvent-elles déjà rouler sur les routes "
+                "belges ? Quelles règles s'appliquent aux essais de véhicules sans conducteur ?",
             },
         )
         assert status == 202, body

@@ -50,5 +50,9 @@ class Delivery(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the receiving service did with it, through the signed links in the mail (once).
+    response: Mapped[str | None] = mapped_column(String(12))
+    response_note: Mapped[str] = mapped_column(Text, default="")
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="deliveries")
