@@ -63,7 +63,8 @@ def test_opening_a_link_changes_nothing_confirming_accepts_once(app: Flask, clie
     assert status_of(app, inquiry_id) == Status.ACKNOWLEDGED
     assert client.get(url).status_code == 409
     token = re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/").get_data(True)
+        r'name="csrf_token" type="hidden" value="([^"]+)"',
+        client.get(url.split("/service/")[0] + "/").get_data(True),
     ).group(1)
     assert client.post(url, data={"csrf_token": token}).status_code == 409
     assert status_of(app, inquiry_id) == Status.ACKNOWLEDGED
