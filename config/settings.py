@@ -76,7 +76,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     port = _int(env, "PORT", 5000)
     mail_server = env.get("MAIL_SERVER", "").strip()
     broker_dir = instance_path / "broker"
-    broker_url = env.get("CELERY_BROKER_URL", "").strip() or "filesystem://"
+    broker_url = env.get("CELERY_BROKER_URL", "").strip() or "filesystem://localhost//"
 
     return {
         "ENVIRONMENT": environment,
@@ -97,6 +97,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
                     "data_folder_out": str(broker_dir / "queue"),
                     "processed_folder": str(broker_dir / "processed"),
                     "store_processed": False,
+                    "polling_interval": 0.25,
                 }
                 if broker_url.startswith("filesystem")
                 else {

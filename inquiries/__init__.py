@@ -52,7 +52,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         app.register_blueprint(devmail_bp)
 
-    from inquiries import errors
+    from inquiries import errors, security
 
     errors.init_app(app)
+    security.init_app(app)
     return app

@@ -23,3 +23,14 @@ def test_readyz_says_unavailable_when_the_broker_does_not_answer(
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert ready.get_json()["checks"] == {"database": True, "broker": False}
+
+
+def test_every_page_carries_the_security_headers(client) -> None:
+    for path in ("/", "/healthz", "/status/unknown", "/api/v1/inquiries"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Frame-Options"] == "DENY"

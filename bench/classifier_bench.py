@@ -1,0 +1,103 @@
+"""Benchmark of the classifier: training time, one prediction's latency, batch throughput,
+load time and memory. Writes a dated section to docs/benchmarks.md.
+
+    .venv/bin/python bench/classifier_bench.py [--model-dir DIR]
+
+Run it on an otherwise idle machine; it pins nothing and reports what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from classifier.corpus import training_set  # noqa: E402
+from classifier.training import train  # noqa: E402
+
+REPORT = ROOT / "docs" / "benchmarks.md"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def load_in_fresh_process(model_dir: Path) -> tuple[float, float]:
+    """(seconds to load the live model, resident MB afterwards) in a new interpreter."""
+    code = (
+        "import time, resource, sys; from pathlib import Path; "
+        "from classifier import registry; t = time.perf_counter(); "
+        f"m = registry.load_live(Path({str(model_dir)!r})); m.predict('warm up'); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model-dir", type=Path)
+    args = parser.parse_args()
+    model_dir = args.model_dir or Path(tempfile.mkdtemp(prefix="bench-models-"))
+
+    started = time.perf_counter()
+    model = train(model_dir)
+    training_seconds = time.perf_counter() - started
+
+    _, held_out = training_set()
+    texts = [e.text for e in held_out]
+    model.predict(texts[0])
+    single = []
+    for text in texts:
+        t = time.perf_counter()
+        model.predict(text)
+        single.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    model.predict_many(texts)
+    batch_rate = len(texts) / (time.perf_counter() - t)
+    load_seconds, resident_mb = load_in_fresh_process(model_dir)
+
+    lines = [
+        f"\n## Classifier — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; model {model.card.version} ({model.card.design}), "
+        f"{model.card.training_examples} training examples, {len(texts)} held-out questions.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| training (with 5-fold threshold search) | {training_seconds:.1f} s |",
+        f"| one prediction, p50 | {statistics.median(single):.2f} ms |",
+        f"| one prediction, p99 | {percentile(single, 0.99):.2f} ms |",
+        f"| batch throughput | {batch_rate:.0f} questions/s |",
+        f"| load time in a new process (incl. first prediction) | {load_seconds:.2f} s |",
+        f"| resident memory after load | {resident_mb:.0f} MB |",
+        f"| this process's peak memory | "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB |",
+        "",
+        "One prediction includes language detection and the explanation.",
+    ]
+    REPORT.parent.mkdir(exist_ok=True)
+    if not REPORT.exists():
+        REPORT.write_text("# Benchmarks\n\nResults of the scripts under `bench/`, newest last.\n")
+    with REPORT.open("a") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
