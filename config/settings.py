@@ -140,6 +140,15 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MODEL_DIR": str(Path(env.get("MODEL_DIR") or instance_path / "models").resolve()),
         "MAX_MESSAGE_CHARS": _int(env, "MAX_MESSAGE_CHARS", 5000),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_REQUEST_BYTES", 64 * 1024),
+        # Rate limits per client address on submissions; counters in Redis when the broker is
+        # Redis (shared by all web processes), else in memory. If the store fails, requests pass.
+        "SUBMIT_RATE_LIMIT": env.get("SUBMIT_RATE_LIMIT") or "10 per minute;60 per hour",
+        "RATELIMIT_STORAGE_URI": env.get("RATE_LIMIT_STORAGE_URL")
+        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "FORM_MIN_FILL_SECONDS": _int(env, "FORM_MIN_FILL_SECONDS", 3),
+        "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environment == "production",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from itsdangerous import BadSignature, TimestampSigner
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -19,6 +21,11 @@ from config.settings import LANGUAGES
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": "English"}
+
+
+def submit_limit() -> str:
+    """How many submissions one client may make (SUBMIT_RATE_LIMIT), read per request."""
+    return current_app.config["SUBMIT_RATE_LIMIT"]
 
 
 def one_line(form: Any, field: Any) -> None:
@@ -98,3 +105,44 @@ class InquiryForm(FlaskForm):
             "language": self.language.data or None,
             "consent_to_share": bool(self.consent_to_share.data),
         }
+
+
+_FORM_CLOCK_SALT = "inquiry-form-opened"
+
+
+def _clock() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt=_FORM_CLOCK_SALT)
+
+
+def opened_stamp() -> str:
+    """A signed 'the form was shown now', checked on submission."""
+    return _clock().sign(b"form").decode()
+
+
+def filled_by_a_person(form: Any, field: Any) -> None:
+    """Bots post at once; a person takes a few seconds to write a question."""
+    try:
+        _, opened_at = _clock().unsign(field.data or "", return_timestamp=True)
+    except BadSignature as exc:
+        raise ValidationError(_l("Your form had expired. Please send it again.")) from exc
+    waited = (datetime.now(UTC) - opened_at).total_seconds()
+    if waited < current_app.config["FORM_MIN_FILL_SECONDS"]:
+        raise ValidationError(
+            _l("That was very fast. Please check your question and send it again.")
+        )
+
+
+def left_empty(form: Any, field: Any) -> None:
+    if field.data:
+        raise ValidationError(_l("Leave this field empty."))
+
+
+class WebInquiryForm(InquiryForm):
+    """The public form: the same rules, plus two quiet checks against bots."""
+
+    website = StringField(
+        _l("Leave this field empty (it is there to stop spam robots)"),
+        validators=[left_empty],
+        render_kw={"autocomplete": "off", "tabindex": "-1"},
+    )
+    opened = HiddenField(_l("Form"), validators=[filled_by_a_person])

@@ -9,8 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from config.settings import LANGUAGES
 from inquiries.api import bp
-from inquiries.extensions import csrf
-from inquiries.forms import InquiryForm
+from inquiries.extensions import csrf, limiter
+from inquiries.forms import InquiryForm, submit_limit
 from inquiries.links import status_url
 from inquiries.submission import submit_inquiry
 
@@ -43,6 +43,7 @@ def _response_language(payload: Any) -> str:
 
 @csrf.exempt
 @bp.post("/inquiries")
+@limiter.shared_limit(submit_limit, scope="submit")
 def create_inquiry() -> tuple[Any, int]:
     payload = request.get_json(silent=True) if request.is_json else None
     with force_locale(_response_language(payload)):

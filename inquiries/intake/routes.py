@@ -4,8 +4,8 @@ from flask import abort, jsonify, redirect, render_template, request, session, u
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from inquiries.extensions import db
-from inquiries.forms import InquiryForm
+from inquiries.extensions import db, limiter
+from inquiries.forms import WebInquiryForm, opened_stamp, submit_limit
 from inquiries.intake import bp
 from inquiries.models import Inquiry
 from inquiries.status import public_view
@@ -13,8 +13,9 @@ from inquiries.submission import submit_inquiry
 
 
 @bp.route("/", methods=["GET", "POST"])
+@limiter.shared_limit(submit_limit, scope="submit", methods=["POST"])
 def form() -> object:
-    form = InquiryForm()
+    form = WebInquiryForm()
     if request.method == "GET" and not form.language.data:
         form.language.data = str(get_locale())
     if form.validate_on_submit():
@@ -24,6 +25,7 @@ def form() -> object:
         session["last_submitted"] = inquiry.status_token
         return redirect(url_for("intake.received", token=inquiry.status_token), code=303)
     status = 422 if form.errors else 200
+    form.opened.data = opened_stamp()
     return render_template("intake/form.html", form=form), status
 
 

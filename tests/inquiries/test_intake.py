@@ -7,10 +7,10 @@ from inquiries.extensions import db
 from inquiries.models import Inquiry
 
 
-def csrf_token(page: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert match, "the form carries a CSRF token"
-    return match.group(1)
+def hidden_fields(page: str) -> dict[str, str]:
+    fields = dict(re.findall(r'name="(csrf_token|opened)" type="hidden" value="([^"]+)"', page))
+    assert "csrf_token" in fields, "the form carries a CSRF token"
+    return fields
 
 
 def count(app: Flask) -> int:
@@ -39,11 +39,11 @@ def test_browser_language_is_used_when_none_was_chosen(client) -> None:
 
 
 def test_form_submission_gives_a_reference(app: Flask, client) -> None:
-    token = csrf_token(client.get("/?lang=en").get_data(as_text=True))
+    fields = hidden_fields(client.get("/?lang=en").get_data(as_text=True))
     response = client.post(
         "/",
         data={
-            "csrf_token": token,
+            **fields,
             "email": "marie@example.org",
             "language": "fr",
             "message": "Comment la police fédérale utilise-t-elle la reconnaissance faciale?",
@@ -70,8 +70,8 @@ def test_form_without_csrf_token_is_refused(app: Flask, client) -> None:
 
 
 def test_errors_are_listed_and_linked_to_their_fields(app: Flask, client) -> None:
-    token = csrf_token(client.get("/?lang=nl").get_data(as_text=True))
-    response = client.post("/", data={"csrf_token": token, "email": "geen-adres", "message": ""})
+    fields = hidden_fields(client.get("/?lang=nl").get_data(as_text=True))
+    response = client.post("/", data={**fields, "email": "geen-adres", "message": ""})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'class="error-summary"' in page
@@ -81,12 +81,12 @@ def test_errors_are_listed_and_linked_to_their_fields(app: Flask, client) -> Non
 
 
 def test_submitted_text_is_escaped_on_the_page(app: Flask, client) -> None:
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    fields = hidden_fields(client.get("/").get_data(as_text=True))
     hostile = "<script>alert(1)</script>"
     response = client.post(
         "/",
         data={
-            "csrf_token": token,
+            **fields,
             "email": "x@example.org",
             "subject": hostile,
             "message": "short",
