@@ -17,12 +17,14 @@ from sklearn.svm import LinearSVC
 
 from classifier.corpus import Example
 from classifier.language import detect_language
+from classifier.thesaurus import ConceptAnnotator, load_terms
 
 OUT_OF_SCOPE = 0
 TARGET_ROUTE_PRECISION = 0.97
 MIN_ROUTE_THRESHOLD = 0.35
 SECONDARY_THRESHOLD = 0.20
 EXPLANATION_TERMS = 6
+READABLE_BLOCKS = ("words", "concepts")
 
 
 def _words() -> TfidfVectorizer:
@@ -49,8 +51,25 @@ def _chars() -> TfidfVectorizer:
     )
 
 
+def _concepts() -> Pipeline:
+    """Concepts from the thesaurus, shared by the four languages (see classifier.thesaurus)."""
+    return Pipeline(
+        [
+            ("annotate", ConceptAnnotator(load_terms())),
+            (
+                "weigh",
+                TfidfVectorizer(
+                    lowercase=False,
+                    token_pattern=r"\S+",  # noqa: S106
+                    sublinear_tf=True,
+                ),
+            ),
+        ]
+    )
+
+
 def _features() -> FeatureUnion:
-    return FeatureUnion([("words", _words()), ("chars", _chars())])
+    return FeatureUnion([("words", _words()), ("chars", _chars()), ("concepts", _concepts())])
 
 
 def _svm_calibrated() -> Pipeline:
@@ -141,12 +160,19 @@ class TrainedModel:
         self.pipeline = pipeline
         self.card = card
         self.classes = [int(c) for c in pipeline.classes_]
-        words = pipeline.named_steps["features"].transformer_list[0][1]
-        self._words: TfidfVectorizer = words
-        self._word_terms = words.get_feature_names_out()
-        self._word_weights = _class_weights(pipeline.named_steps["model"])[
-            :, : len(self._word_terms)
-        ]
+        weights = _class_weights(pipeline.named_steps["model"])
+        # The readable blocks of the feature union (words and thesaurus concepts, not character
+        # n-grams), each with its slice of the model's weights, for explanations.
+        self._readable: list[tuple[Any, np.ndarray, np.ndarray]] = []
+        offset = 0
+        for name, block in pipeline.named_steps["features"].transformer_list:
+            last = block.steps[-1][1] if isinstance(block, Pipeline) else block
+            vocabulary = last.get_feature_names_out()
+            if name in READABLE_BLOCKS:
+                self._readable.append(
+                    (block, vocabulary, weights[:, offset : offset + len(vocabulary)])
+                )
+            offset += len(vocabulary)
 
     def decide(self, probabilities: dict[int, float]) -> tuple[int, str, int | None]:
         ranked = sorted(probabilities.items(), key=lambda item: item[1], reverse=True)
@@ -163,13 +189,16 @@ class TrainedModel:
         return objective, "route" if route else "review", secondary
 
     def explain(self, text: str, objective: int) -> list[str]:
-        """The words of the text that pushed most towards the chosen objective."""
-        row = self._words.transform([text])
-        weights = self._word_weights[self.classes.index(objective)]
-        contributions = {
-            self._word_terms[j]: value * weights[j]
-            for j, value in zip(row.indices, row.data, strict=True)
-        }
+        """The words and concepts of the text that pushed most towards the chosen objective."""
+        row_of_class = self.classes.index(objective)
+        contributions: dict[str, float] = {}
+        for block, vocabulary, weights in self._readable:
+            row = block.transform([text])
+            for j, value in zip(row.indices, row.data, strict=True):
+                term = str(vocabulary[j]).replace("_", " ")
+                contributions[term] = max(
+                    contributions.get(term, 0.0), value * weights[row_of_class, j]
+                )
         ranked = sorted(contributions.items(), key=lambda item: item[1], reverse=True)
         return [term for term, score in ranked[:EXPLANATION_TERMS] if score > 0]
 

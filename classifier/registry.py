@@ -39,6 +39,7 @@ TRUSTED_TYPES = frozenset(
         "numpy.int64",
         "numpy.str_",
         "scipy.sparse._csr.csr_matrix",
+        "classifier.thesaurus.ConceptAnnotator",
         "sklearn.calibration.CalibratedClassifierCV",
         "sklearn.calibration._CalibratedClassifier",
         "sklearn.calibration._SigmoidCalibration",
