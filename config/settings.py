@@ -135,6 +135,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_MAX_ATTEMPTS": _int(env, "MAIL_MAX_ATTEMPTS", 6),
         "MAIL_RETRY_BASE_SECONDS": _int(env, "MAIL_RETRY_BASE_SECONDS", 15),
         "OUTBOX_REPUBLISH_SECONDS": _int(env, "OUTBOX_REPUBLISH_SECONDS", 60),
+        "REMINDER_CHECK_SECONDS": _int(env, "REMINDER_CHECK_SECONDS", 3600),
         "RELAY_INTERVAL_SECONDS": _int(env, "RELAY_INTERVAL_SECONDS", 10),
         "SERVICE_LINK_DAYS": _int(env, "SERVICE_LINK_DAYS", 30),
         "MODEL_DIR": str(Path(env.get("MODEL_DIR") or instance_path / "models").resolve()),

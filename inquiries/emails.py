@@ -47,7 +47,28 @@ def _routing(delivery: Delivery, inquiry: Inquiry) -> Composed:
     return subject, context, headers
 
 
+def _reminder(delivery: Delivery, inquiry: Inquiry) -> Composed:
+    """The routing mail again, with a reminder on top and the original mail's links."""
+    routing = routing_delivery(inquiry, delivery.service_key)
+    _routing_subject, context, headers = _routing(routing, inquiry)
+    subject = _(
+        "[%(reference)s] Reminder: a question about AI waits for your answer",
+        reference=inquiry.reference,
+    )
+    return subject, {**context, "routed_at": routing.sent_at}, headers
+
+
 COMPOSERS: dict[str, Callable[[Delivery, Inquiry], Composed]] = {
     MailKind.ACKNOWLEDGEMENT: _acknowledgement,
     MailKind.ROUTING: _routing,
+    MailKind.REMINDER: _reminder,
 }
+
+
+def routing_delivery(inquiry: Inquiry, service_key: str | None) -> Delivery:
+    """The latest routing mail of an inquiry to one service."""
+    return next(
+        d
+        for d in reversed(inquiry.deliveries)
+        if d.kind == MailKind.ROUTING and d.service_key == service_key
+    )

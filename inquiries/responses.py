@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from inquiries.extensions import db
-from inquiries.models import Delivery, Inquiry, MailKind, Status
+from inquiries.models import Delivery, Inquiry, Label, LabelSource, MailKind, Status
 from inquiries.models.types import utcnow
 
 
@@ -39,10 +39,21 @@ def send_back(delivery: Delivery, reason: str) -> None:
     delivery.response = "sent_back"
     delivery.response_note = reason
     delivery.responded_at = utcnow()
-    delivery.inquiry.change_status(
+    actor = f"service:{delivery.service_key}"
+    inquiry = delivery.inquiry
+    inquiry.change_status(
         Status.SENT_BACK,
-        actor=f"service:{delivery.service_key}",
+        actor=actor,
         note=reason,
-        detail={"service": delivery.service_key, "objective": delivery.inquiry.objective_code},
+        detail={"service": delivery.service_key, "objective": inquiry.objective_code},
+    )
+    # A correction for retraining: whoever routed it chose the wrong objective.
+    db.session.add(
+        Label(
+            inquiry_id=inquiry.id,
+            source=LabelSource.SERVICE_SEND_BACK,
+            rejected_objective=inquiry.objective_code,
+            actor=actor,
+        )
     )
     db.session.commit()

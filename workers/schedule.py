@@ -11,4 +11,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         "relay-outbox": {"task": "workers.tasks.relay_outbox", "schedule": every},
         "dispatch-deliveries": {"task": "workers.tasks.dispatch_deliveries", "schedule": every},
+        "chase-services": {
+            "task": "workers.tasks.chase_services",
+            "schedule": float(config["REMINDER_CHECK_SECONDS"]),
+        },
     }

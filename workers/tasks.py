@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from inquiries import mailer, outbox, pipeline
+from inquiries import mailer, outbox, pipeline, reminders
 from inquiries.extensions import db
 
 
@@ -38,3 +38,9 @@ def dispatch_deliveries() -> int:
     for delivery_id in due:
         outbox.publish("deliver_mail", delivery_id)
     return len(due)
+
+
+@shared_task(ignore_result=True)
+def chase_services() -> tuple[int, int]:
+    """Remind services that have not answered, and escalate what stays unanswered."""
+    return reminders.chase_services()

@@ -3,6 +3,7 @@
 from inquiries.models.catalogue import Objective, Service
 from inquiries.models.delivery import Delivery, DeliveryState, MailKind
 from inquiries.models.inquiry import AuditEvent, Classification, Inquiry, Status
+from inquiries.models.label import Label, LabelSource
 from inquiries.models.outbox import OutboxMessage
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "Delivery",
     "DeliveryState",
     "Inquiry",
+    "Label",
+    "LabelSource",
     "MailKind",
     "Objective",
     "OutboxMessage",

@@ -16,6 +16,9 @@ class Service(db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON)
     names: Mapped[dict[str, str]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Working days without an answer before a reminder, then before the committee takes it back.
+    reminder_after_days: Mapped[int] = mapped_column(Integer, default=5)
+    escalate_after_days: Mapped[int] = mapped_column(Integer, default=5)
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]

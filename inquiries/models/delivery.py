@@ -13,6 +13,7 @@ from inquiries.extensions import db
 from inquiries.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from inquiries.models.catalogue import Service
     from inquiries.models.inquiry import Inquiry
 
 
@@ -56,3 +57,4 @@ class Delivery(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="deliveries")
+    service: Mapped[Service | None] = relationship()
