@@ -137,6 +137,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OUTBOX_REPUBLISH_SECONDS": _int(env, "OUTBOX_REPUBLISH_SECONDS", 60),
         "REMINDER_CHECK_SECONDS": _int(env, "REMINDER_CHECK_SECONDS", 3600),
         "RELAY_INTERVAL_SECONDS": _int(env, "RELAY_INTERVAL_SECONDS", 10),
+        "MODEL_AUTO_PROMOTE": _flag(env.get("MODEL_AUTO_PROMOTE"), False),
         "SERVICE_LINK_DAYS": _int(env, "SERVICE_LINK_DAYS", 30),
         "MODEL_DIR": str(Path(env.get("MODEL_DIR") or instance_path / "models").resolve()),
         "MAX_MESSAGE_CHARS": _int(env, "MAX_MESSAGE_CHARS", 5000),

@@ -28,8 +28,10 @@ def prepare_database() -> None:
 
 def prepare_model() -> None:
     from classifier.training import live_or_train
+    from inquiries.model_registry import sync_live
 
     model = live_or_train(Path(current_app.config["MODEL_DIR"]), progress=_progress)
+    sync_live()
     _progress(f"live model {model.card.version}")
 
 
@@ -74,6 +76,68 @@ def train_command(candidate: bool) -> None:
         Path(current_app.config["MODEL_DIR"]), make_live=not candidate, progress=_progress
     )
     click.echo(model.card.version)
+
+
+@main.command("retrain")
+@click.option(
+    "--promote-if-no-worse",
+    is_flag=True,
+    default=None,
+    help="Promote the candidate when it is no worse than the live model on the "
+    "held-out split (default: MODEL_AUTO_PROMOTE).",
+)
+@with_appcontext
+def retrain_command(promote_if_no_worse: bool | None) -> None:
+    """Train a candidate on the corpus plus staff labels and compare it with the live model."""
+    from inquiries.model_registry import retrain
+
+    auto = (
+        current_app.config["MODEL_AUTO_PROMOTE"]
+        if promote_if_no_worse is None
+        else promote_if_no_worse
+    )
+    result = retrain(auto_promote=auto, progress=_progress)
+    rows = result["comparison"]
+    click.echo(f"{'':28}{'live':>12}{'candidate':>12}")
+    for key in rows["live"]:
+        click.echo(f"{key:28}{rows['live'][key]!s:>12}{rows['candidate'][key]!s:>12}")
+    click.echo(
+        f"candidate {result['candidate']}: "
+        + ("promoted" if result["promoted"] else "not promoted")
+    )
+
+
+@main.command("models")
+@with_appcontext
+def models_command() -> None:
+    """List the model versions, their held-out metrics, and which one is live."""
+    from sqlalchemy import select
+
+    from inquiries.extensions import db
+    from inquiries.model_registry import sync_live
+    from inquiries.models import ModelVersion
+
+    sync_live()
+    for row in db.session.scalars(select(ModelVersion).order_by(ModelVersion.created_at)):
+        metrics = row.metrics or {}
+        click.echo(
+            f"{'*' if row.is_live else ' '} {row.version}  {row.design:22} "
+            f"macro-F1 {metrics.get('macro_f1')}  route precision "
+            f"{metrics.get('auto_route_precision')} at coverage "
+            f"{metrics.get('auto_route_coverage')}  staff labels {row.staff_labels}"
+        )
+
+
+@main.command("promote")
+@click.argument("version")
+@click.option("--by", "actor", required=True, help="Who decides (recorded), e.g. an email.")
+@with_appcontext
+def promote_command(version: str, actor: str) -> None:
+    """Make a model version live."""
+    from inquiries.model_registry import promote
+
+    promote(version, actor=f"admin:{actor}")
+    click.echo(f"{version} is live")
 
 
 @main.command("prepare")

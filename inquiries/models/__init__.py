@@ -4,6 +4,7 @@ from inquiries.models.catalogue import Objective, Service
 from inquiries.models.delivery import Delivery, DeliveryState, MailKind
 from inquiries.models.inquiry import AuditEvent, Classification, Inquiry, Status
 from inquiries.models.label import Label, LabelSource
+from inquiries.models.model_version import ModelVersion
 from inquiries.models.outbox import OutboxMessage
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Label",
     "LabelSource",
     "MailKind",
+    "ModelVersion",
     "Objective",
     "OutboxMessage",
     "Service",
