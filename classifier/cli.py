@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 from classifier import registry
-from classifier.corpus import CorpusError, iter_texts, read_jsonl
+from classifier.corpus import CorpusError, iter_texts, read_jsonl, training_set
 from classifier.evaluation import evaluate
 from classifier.model import CANDIDATES, DEFAULT_DESIGN, TrainedModel
+from classifier.report import compare_designs, render
 from classifier.training import live_or_train, train
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "instance" / "models"
@@ -69,6 +70,16 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    model = _load(args)
+    train_examples, held_out = training_set()
+    comparison = compare_designs(train_examples, held_out) if args.compare else []
+    out = Path(args.out) if args.out else _model_dir(args) / model.card.version / "report.html"
+    out.write_text(render(model, held_out, comparison), encoding="utf-8")
+    print(out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
     parser.add_argument(
@@ -94,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_predict.add_argument("--version", help="a stored version instead of the live one")
     p_predict.set_defaults(func=cmd_predict)
+    p_report = commands.add_parser("report", help="write the HTML evaluation report of a model")
+    p_report.add_argument("--version", help="a stored version instead of the live one")
+    p_report.add_argument(
+        "--compare",
+        action="store_true",
+        help="also train and score every candidate design (minutes)",
+    )
+    p_report.add_argument("--out", help="where to write it (default: beside the model)")
+    p_report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -34,7 +35,7 @@ def _words() -> TfidfVectorizer:
         sublinear_tf=True,
         strip_accents="unicode",
         lowercase=True,
-        min_df=1,
+        min_df=2,
         token_pattern=r"(?u)\b\w[\w'-]+\b",  # noqa: S106 (a regex, not a password)
     )
 
@@ -47,7 +48,7 @@ def _chars() -> TfidfVectorizer:
         strip_accents="unicode",
         lowercase=True,
         min_df=2,
-        max_features=150_000,
+        max_features=40_000,
     )
 
 
@@ -75,7 +76,10 @@ def _features() -> FeatureUnion:
 def _svm_calibrated() -> Pipeline:
     svm = LinearSVC(C=0.5, class_weight="balanced")
     return Pipeline(
-        [("features", _features()), ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=5))]
+        [
+            ("features", _features()),
+            ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=5, ensemble=False)),
+        ]
     )
 
 
@@ -160,19 +164,25 @@ class TrainedModel:
         self.pipeline = pipeline
         self.card = card
         self.classes = [int(c) for c in pipeline.classes_]
-        weights = _class_weights(pipeline.named_steps["model"])
-        # The readable blocks of the feature union (words and thesaurus concepts, not character
-        # n-grams), each with its slice of the model's weights, for explanations.
-        self._readable: list[tuple[Any, np.ndarray, np.ndarray]] = []
+        self._features: FeatureUnion = pipeline.named_steps["features"]
+        self._estimator = pipeline.named_steps["model"]
+        weights = _class_weights(self._estimator)
+        # Column ranges of the readable blocks (words and thesaurus concepts, not character
+        # n-grams) in the feature matrix, with their names, for explanations.
+        names: list[np.ndarray] = []
+        readable: list[np.ndarray] = []
         offset = 0
-        for name, block in pipeline.named_steps["features"].transformer_list:
+        for name, block in self._features.transformer_list:
             last = block.steps[-1][1] if isinstance(block, Pipeline) else block
             vocabulary = last.get_feature_names_out()
             if name in READABLE_BLOCKS:
-                self._readable.append(
-                    (block, vocabulary, weights[:, offset : offset + len(vocabulary)])
-                )
+                readable.append(np.arange(offset, offset + len(vocabulary)))
+                names.append(vocabulary)
             offset += len(vocabulary)
+        self._readable_columns = np.concatenate(readable)
+        self._readable_names = np.concatenate(names)
+        self._readable_weights = weights[:, self._readable_columns]
+        self._column_position = {int(c): i for i, c in enumerate(self._readable_columns)}
 
     def decide(self, probabilities: dict[int, float]) -> tuple[int, str, int | None]:
         ranked = sorted(probabilities.items(), key=lambda item: item[1], reverse=True)
@@ -188,26 +198,26 @@ class TrainedModel:
         )
         return objective, "route" if route else "review", secondary
 
-    def explain(self, text: str, objective: int) -> list[str]:
-        """The words and concepts of the text that pushed most towards the chosen objective."""
-        row_of_class = self.classes.index(objective)
+    def explain(self, row: Any, objective: int) -> list[str]:
+        """The words and concepts of one feature row that pushed most towards the objective."""
+        weights = self._readable_weights[self.classes.index(objective)]
         contributions: dict[str, float] = {}
-        for block, vocabulary, weights in self._readable:
-            row = block.transform([text])
-            for j, value in zip(row.indices, row.data, strict=True):
-                term = str(vocabulary[j]).replace("_", " ")
-                contributions[term] = max(
-                    contributions.get(term, 0.0), value * weights[row_of_class, j]
-                )
+        for column, value in zip(row.indices, row.data, strict=True):
+            position = self._column_position.get(int(column))
+            if position is None:
+                continue
+            term = str(self._readable_names[position]).replace("_", " ")
+            contributions[term] = max(contributions.get(term, 0.0), value * weights[position])
         ranked = sorted(contributions.items(), key=lambda item: item[1], reverse=True)
         return [term for term, score in ranked[:EXPLANATION_TERMS] if score > 0]
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []
-        matrix = self.pipeline.predict_proba(list(texts))
+        features = self._features.transform(list(texts)).tocsr()
+        matrix = self._estimator.predict_proba(features)
         predictions = []
-        for text, row in zip(texts, matrix, strict=True):
+        for index, (text, row) in enumerate(zip(texts, matrix, strict=True)):
             probabilities = {code: float(p) for code, p in zip(self.classes, row, strict=True)}
             objective, decision, secondary = self.decide(probabilities)
             predictions.append(
@@ -218,7 +228,7 @@ class TrainedModel:
                     confidence=probabilities[objective],
                     secondary=secondary,
                     language=detect_language(text),
-                    explanation=self.explain(text, objective),
+                    explanation=self.explain(features[index], objective),
                     model_version=self.card.version,
                 )
             )
@@ -252,15 +262,20 @@ def choose_route_threshold(
     return chosen
 
 
-def fit(examples: Sequence[Example], design: str = DEFAULT_DESIGN) -> tuple[Pipeline, float]:
-    """Fit the pipeline on all examples and pick its routing threshold by cross-validation."""
+def fit(examples: Sequence[Example], design: str = DEFAULT_DESIGN) -> tuple[Pipeline, float, float]:
+    """Fit the pipeline on all examples; pick its routing threshold by cross-validation.
+
+    Returns (pipeline, routing threshold, cross-validated macro-F1).
+    """
     texts = [e.text for e in examples]
     labels = np.asarray([e.objective for e in examples])
+    classes = sorted(set(labels.tolist()))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
     out_of_fold = cross_val_predict(
         CANDIDATES[design](), texts, labels, cv=folds, method="predict_proba"
     )
-    threshold = choose_route_threshold(labels, out_of_fold, sorted(set(labels.tolist())))
+    threshold = choose_route_threshold(labels, out_of_fold, classes)
+    cv_macro_f1 = f1_score(labels, np.asarray(classes)[out_of_fold.argmax(axis=1)], average="macro")
     pipeline = CANDIDATES[design]()
     pipeline.fit(texts, labels)
-    return pipeline, threshold
+    return pipeline, threshold, round(float(cv_macro_f1), 4)

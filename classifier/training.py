@@ -10,6 +10,7 @@ from classifier import registry
 from classifier.corpus import Example, data_hash, training_set
 from classifier.evaluation import evaluate
 from classifier.model import DEFAULT_DESIGN, SECONDARY_THRESHOLD, ModelCard, TrainedModel, fit
+from classifier.report import render
 
 Progress = Callable[[str], None]
 
@@ -30,8 +31,8 @@ def train(
     train_examples, held_out = training_set(extra)
     fingerprint = data_hash(train_examples)
     progress(f"training {design} on {len(train_examples)} examples ({len(held_out)} held out)")
-    pipeline, threshold = fit(train_examples, design)
-    progress(f"routing threshold chosen by cross-validation: {threshold:.3f}")
+    pipeline, threshold, cv_macro_f1 = fit(train_examples, design)
+    progress(f"cross-validated macro-F1 {cv_macro_f1}; routing threshold {threshold:.3f}")
     card = ModelCard(
         version=registry.new_version(fingerprint),
         design=design,
@@ -45,7 +46,9 @@ def train(
     progress("evaluating on the held-out split")
     metrics = evaluate(held_out, model.predict_many([e.text for e in held_out]))
     card.metrics = {k: v for k, v in metrics.items() if k != "confusion_matrix"}
-    registry.save(model_dir, model)
+    card.metrics["cv_macro_f1"] = cv_macro_f1
+    folder = registry.save(model_dir, model)
+    (folder / "report.html").write_text(render(model, held_out), encoding="utf-8")
     if make_live:
         registry.promote(model_dir, card.version)
     progress(

@@ -135,3 +135,32 @@ def test_cli_rejects_malformed_data(model_dir: Path, tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 2 and "objective" in result.stderr
+
+
+def test_every_version_has_a_report_staff_can_open(model_dir: Path, tmp_path: Path) -> None:
+    version = registry.live_version(model_dir)
+    page = (model_dir / version / "report.html").read_text()
+    for heading in (
+        "Per objective",
+        "Per language",
+        "Confusion matrix",
+        "Precision against coverage",
+    ):
+        assert heading in page
+    assert page.count("<svg") == 2 and "<title" in page  # two pictures, each described
+    out = tmp_path / "report.html"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "classifier",
+            "--model-dir",
+            str(model_dir),
+            "report",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert version in out.read_text()
