@@ -76,27 +76,25 @@ class Inquiry(db.Model):
         self, new: Status, *, actor: str, note: str = "", detail: dict[str, Any] | None = None
     ) -> None:
         """Every status change goes through here, so every one leaves an audit event."""
-        self.events.append(
-            AuditEvent(
-                actor=actor,
-                action="status",
-                from_status=self.status,
-                to_status=new,
-                note=note,
-                detail=detail or {},
-            )
-        )
+        self.record("status", actor=actor, note=note, detail=detail, to_status=new)
         self.status = new
 
     def record(
-        self, action: str, *, actor: str, note: str = "", detail: dict[str, Any] | None = None
+        self,
+        action: str,
+        *,
+        actor: str,
+        note: str = "",
+        detail: dict[str, Any] | None = None,
+        to_status: str | None = None,
     ) -> None:
+        """An audit event: who or what did what to this inquiry, and why."""
         self.events.append(
             AuditEvent(
                 actor=actor,
                 action=action,
                 from_status=self.status,
-                to_status=self.status,
+                to_status=to_status or self.status,
                 note=note,
                 detail=detail or {},
             )
