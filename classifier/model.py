@@ -22,6 +22,7 @@ from classifier.thesaurus import ConceptAnnotator, load_terms
 
 OUT_OF_SCOPE = 0
 TARGET_ROUTE_PRECISION = 0.97
+MAX_OUT_OF_SCOPE_ROUTED = 0.02
 MIN_ROUTE_THRESHOLD = 0.35
 SECONDARY_THRESHOLD = 0.20
 EXPLANATION_TERMS = 6
@@ -243,22 +244,28 @@ def choose_route_threshold(
     probabilities: np.ndarray,
     classes: Sequence[int],
     target: float = TARGET_ROUTE_PRECISION,
+    max_out_of_scope_routed: float = MAX_OUT_OF_SCOPE_ROUTED,
 ) -> float:
-    """Lowest confidence at which automatic routing is still right `target` of the time.
+    """The lowest confidence down to which automatic routing stays right `target` of the time
+    and routes at most `max_out_of_scope_routed` of the out-of-scope messages.
 
-    Computed on out-of-fold predictions, so the model never grades its own training data.
+    Walks down from the most confident prediction and stops at the first threshold that breaks
+    either rule, so a lucky pocket of low-confidence predictions cannot pull it down. Computed
+    on out-of-fold predictions: the model never grades its own training data.
     """
-    best = probabilities.argmax(axis=1)
-    predicted = np.asarray(classes)[best]
+    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
-    candidates = np.unique(confidence[predicted != OUT_OF_SCOPE])
+    out_of_scope = labels == OUT_OF_SCOPE
     chosen = 1.0
-    for threshold in sorted(candidates, reverse=True):
+    for threshold in sorted(np.unique(confidence[predicted != OUT_OF_SCOPE]), reverse=True):
         if threshold < MIN_ROUTE_THRESHOLD:
             break
         routed = (predicted != OUT_OF_SCOPE) & (confidence >= threshold)
-        if routed.sum() and (predicted[routed] == labels[routed]).mean() >= target:
-            chosen = float(threshold)
+        precise = (predicted[routed] == labels[routed]).mean() >= target
+        leaks = out_of_scope.any() and routed[out_of_scope].mean() > max_out_of_scope_routed
+        if not precise or leaks:
+            break
+        chosen = float(threshold)
     return chosen
 
 

@@ -164,3 +164,30 @@ def test_every_version_has_a_report_staff_can_open(model_dir: Path, tmp_path: Pa
         capture_output=True,
     )
     assert version in out.read_text()
+
+
+def test_threshold_stops_at_the_first_break_and_guards_out_of_scope() -> None:
+    labels = np.array([1, 1, 2, 0, 2])
+    probabilities = np.array(
+        [
+            [0.0, 0.95, 0.05],
+            [0.0, 0.9, 0.1],
+            [0.1, 0.2, 0.7],
+            [0.2, 0.6, 0.2],
+            [0.0, 0.45, 0.55],
+        ]
+    )
+    # Down to 0.7 all routes are right; at 0.6 an out-of-scope message would be routed.
+    assert (
+        choose_route_threshold(
+            labels, probabilities, [0, 1, 2], target=0.5, max_out_of_scope_routed=0.0
+        )
+        == 0.7
+    )
+    # Without the out-of-scope guard, precision alone would allow going lower.
+    assert (
+        choose_route_threshold(
+            labels, probabilities, [0, 1, 2], target=0.5, max_out_of_scope_routed=1.0
+        )
+        < 0.7
+    )
