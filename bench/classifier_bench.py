@@ -34,18 +34,21 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def load_in_fresh_process(model_dir: Path) -> tuple[float, float]:
-    """(seconds to load the live model, resident MB afterwards) in a new interpreter."""
+def load_in_fresh_process(model_dir: Path) -> tuple[float, float, float]:
+    """(seconds to load the live model and predict once, resident MB afterwards, peak MB)
+    in a new interpreter, as a worker process starts."""
     code = (
-        "import time, resource, sys; from pathlib import Path; "
+        "import time, resource; from pathlib import Path; "
         "from classifier import registry; t = time.perf_counter(); "
         f"m = registry.load_live(Path({str(model_dir)!r})); m.predict('warm up'); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "rss = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize(); "
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
+        "print(time.perf_counter() - t, rss / 2**20, int(hwm.split()[1]) / 1024)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout.split()
-    return float(out[0]), float(out[1])
+    return float(out[0]), float(out[1]), float(out[2])
 
 
 def main() -> None:
@@ -69,7 +72,7 @@ def main() -> None:
     t = time.perf_counter()
     model.predict_many(texts)
     batch_rate = len(texts) / (time.perf_counter() - t)
-    load_seconds, resident_mb = load_in_fresh_process(model_dir)
+    load_seconds, resident_mb, peak_mb = load_in_fresh_process(model_dir)
 
     lines = [
         f"\n## Classifier — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
@@ -85,8 +88,10 @@ def main() -> None:
         f"| one prediction, p99 | {percentile(single, 0.99):.2f} ms |",
         f"| batch throughput | {batch_rate:.0f} questions/s |",
         f"| load time in a new process (incl. first prediction) | {load_seconds:.2f} s |",
-        f"| resident memory after load | {resident_mb:.0f} MB |",
-        f"| this process's peak memory | "
+        f"| resident memory of a process that loaded it and predicted once | "
+        f"{resident_mb:.0f} MB |",
+        f"| peak memory of that process (while loading) | {peak_mb:.0f} MB |",
+        f"| peak memory of this process (training included) | "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB |",
         "",
         "One prediction includes language detection and the explanation.",
