@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from config.settings import LANGUAGES
 from inquiries.api import bp
+from inquiries.api.openapi import openapi_document
 from inquiries.extensions import csrf, limiter
 from inquiries.forms import InquiryForm, submit_limit
 from inquiries.links import status_url
@@ -39,6 +40,14 @@ def _type_errors(payload: dict[str, Any]) -> dict[str, list[str]]:
 def _response_language(payload: Any) -> str:
     declared = payload.get("language") if isinstance(payload, dict) else None
     return declared if declared in LANGUAGES else str(get_locale())
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """The API's description, generated from the same field lists the handler checks."""
+    return jsonify(
+        openapi_document(TEXT_FIELDS, FLAG_FIELDS, current_app.config["MAX_MESSAGE_CHARS"])
+    )
 
 
 @csrf.exempt
