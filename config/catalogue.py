@@ -61,6 +61,3 @@ def services() -> tuple[ServiceSpec, ...]:
         )
         for row in _load("services.toml")["service"]
     )
-
-
-OBJECTIVE_CODES = tuple(range(10))
