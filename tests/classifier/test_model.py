@@ -191,3 +191,23 @@ def test_threshold_stops_at_the_first_break_and_guards_out_of_scope() -> None:
         )
         < 0.7
     )
+
+
+def test_a_model_file_holding_an_unlisted_type_is_refused(model_dir: Path, tmp_path: Path) -> None:
+    """Even with a matching checksum, a file that could run other code is never loaded."""
+    import os
+    import shutil
+
+    from sklearn.preprocessing import FunctionTransformer
+    from skops.io import dump
+
+    version = registry.live_version(model_dir)
+    copy = tmp_path / "models"
+    shutil.copytree(model_dir, copy)
+    path = copy / version / registry.MODEL_FILE
+    dump(FunctionTransformer(os.system), path)
+    card = json.loads((copy / version / registry.CARD_FILE).read_text())
+    card["model_sha256"] = registry._sha256(path)
+    (copy / version / registry.CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(registry.ModelIntegrityError, match="untrusted"):
+        registry.load_version(copy, version)
