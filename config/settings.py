@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -151,10 +152,16 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "FORM_MIN_FILL_SECONDS": _int(env, "FORM_MIN_FILL_SECONDS", 3),
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
+        # Staff sign-in: failures in a row before an account is locked, and for how long.
+        "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "20 per minute;200 per hour",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int(env, "STAFF_SESSION_HOURS", 10)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environment == "production",
         "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": env.get("DISPLAY_TIMEZONE") or "Europe/Brussels",
         "LANGUAGES": LANGUAGES,
         "WTF_CSRF_TIME_LIMIT": None,
     }

@@ -1,4 +1,5 @@
-"""The Flask application of the AI contact point: intake, status, API, and (later) staff triage."""
+"""The Flask application of the AI contact point: intake, status, API, services' links and
+the staff's triage queue."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from inquiries import i18n
     from inquiries.extensions import csrf, db, limiter, mail, migrate
+    from inquiries.staff.access import init_login
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -39,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     i18n.init_app(app)
+    init_login(app)
 
     from workers import celery_init_app
 
@@ -48,11 +51,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from inquiries.intake import bp as intake_bp
     from inquiries.ops import bp as ops_bp
     from inquiries.services import bp as services_bp
+    from inquiries.staff import bp as staff_bp
+    from inquiries.triage import bp as triage_bp
 
     app.register_blueprint(intake_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(ops_bp)
     app.register_blueprint(services_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(triage_bp)
     if app.config["MAIL_SINK_ENABLED"] and app.config["ENVIRONMENT"] != "production":
         from inquiries.devmail import bp as devmail_bp
 

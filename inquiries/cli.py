@@ -140,6 +140,39 @@ def promote_command(version: str, actor: str) -> None:
     click.echo(f"{version} is live")
 
 
+@main.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "triager"]),
+    default="triager",
+    show_default=True,
+    help="admin: everything, including accounts, routing and models; triager: the queue.",
+)
+@click.option("--name", default="", help="The name colleagues see.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (else it is asked for).",
+)
+@with_appcontext
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Make a staff account, for example the first admin."""
+    from inquiries import accounts
+    from inquiries.extensions import db
+
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(email, password, role, name)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{user.email} can sign in as {user.role} at /staff/login")
+
+
 @main.command("prepare")
 @with_appcontext
 def prepare_command() -> None:

@@ -58,10 +58,17 @@ def _reminder(delivery: Delivery, inquiry: Inquiry) -> Composed:
     return subject, {**context, "routed_at": routing.sent_at}, headers
 
 
+def _status(delivery: Delivery, inquiry: Inquiry) -> Composed:
+    """A word to the submitter when a person decides the question is not for this contact point."""
+    subject = _("[%(reference)s] About your question", reference=inquiry.reference)
+    return subject, {}, {}
+
+
 COMPOSERS: dict[str, Callable[[Delivery, Inquiry], Composed]] = {
     MailKind.ACKNOWLEDGEMENT: _acknowledgement,
     MailKind.ROUTING: _routing,
     MailKind.REMINDER: _reminder,
+    MailKind.STATUS: _status,
 }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from classifier import registry
 from classifier.model import TrainedModel
-from inquiries import outbox
+from inquiries import outbox, similarity
 from inquiries.extensions import db
 from inquiries.mailer import deliver, new_delivery
 from inquiries.models import Classification, Inquiry, MailKind, Objective, Status
@@ -55,7 +55,8 @@ def classify(inquiry_id: int, outbox_id: int | None = None) -> str | None:
         outbox.complete(outbox_id)
         db.session.commit()
         return inquiry.status if inquiry else None
-    prediction = current_model().predict(classification_text(inquiry))
+    text = classification_text(inquiry)
+    prediction = current_model().predict(text)
     inquiry.classifications.append(
         Classification(
             model_version=prediction.model_version,
@@ -70,6 +71,8 @@ def classify(inquiry_id: int, outbox_id: int | None = None) -> str | None:
     )
     inquiry.detected_language = prediction.language
     inquiry.objective_code = prediction.objective
+    inquiry.confidence = prediction.confidence
+    similarity.index(inquiry, text)
     objective = db.session.get(Objective, prediction.objective)
     service_key = objective.service_key if objective else None
     detail = {

@@ -19,6 +19,15 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Indexes made only on PostgreSQL (trigram search) are not missing elsewhere."""
+    if type_ == "index" and name and name.endswith("_trgm"):
+        return database.engine.dialect.name == "postgresql"
+    return True
+
+
 def skip_empty_revisions(ctx: Any, revision: Any, directives: list[Any]) -> None:
     if (
         getattr(context.config.cmd_opts, "autogenerate", False)
@@ -47,6 +56,7 @@ def run_online() -> None:
             connection=connection,
             target_metadata=database.metadata,
             render_item=render_item,
+            include_object=include_object,
             **options,
         )
         with context.begin_transaction():

@@ -207,3 +207,39 @@ def redis_url() -> str:
         require("Redis at 127.0.0.1:6379", False, str(exc))
     client.flushdb()
     return REDIS_URL
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+ADMIN = ("admin@example.org", "correct horse battery staple")
+TRIAGER = ("triager@example.org", "a long enough triage password")
+
+
+@pytest.fixture
+def staff(app: Flask) -> dict[str, int]:
+    """An admin and a triager, made as `triage create-user` makes them."""
+    from inquiries import accounts
+    from inquiries.extensions import db
+
+    with app.app_context():
+        admin = accounts.create_user(*ADMIN, role="admin", name="Ada Admin")
+        triager = accounts.create_user(*TRIAGER, role="triager", name="Tom Triager")
+        db.session.commit()
+        return {"admin": admin.id, "triager": triager.id}
+
+
+def csrf_of(page_html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page_html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str):
+    """Sign in through the real form (with its CSRF token), as a person would."""
+    page = client.get("/staff/login")
+    return client.post(
+        "/staff/login",
+        data={"csrf_token": csrf_of(page.get_data(True)), "email": email, "password": password},
+    )

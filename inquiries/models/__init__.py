@@ -6,6 +6,8 @@ from inquiries.models.inquiry import AuditEvent, Classification, Inquiry, Status
 from inquiries.models.label import Label, LabelSource
 from inquiries.models.model_version import ModelVersion
 from inquiries.models.outbox import OutboxMessage
+from inquiries.models.staff import Role, StaffUser
+from inquiries.models.term import InquiryTerm
 
 __all__ = [
     "AuditEvent",
@@ -13,12 +15,15 @@ __all__ = [
     "Delivery",
     "DeliveryState",
     "Inquiry",
+    "InquiryTerm",
     "Label",
     "LabelSource",
     "MailKind",
     "ModelVersion",
     "Objective",
     "OutboxMessage",
+    "Role",
     "Service",
+    "StaffUser",
     "Status",
 ]

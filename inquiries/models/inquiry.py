@@ -16,6 +16,7 @@ from inquiries.models.types import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from inquiries.models.catalogue import Objective, Service
     from inquiries.models.delivery import Delivery
+    from inquiries.models.staff import StaffUser
 
 
 class Status(StrEnum):
@@ -35,7 +36,19 @@ def new_status_token() -> str:
 
 class Inquiry(db.Model):
     __tablename__ = "inquiries"
-    __table_args__ = (Index("ix_inquiries_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_inquiries_status_created", "status", "created_at"),
+        Index("ix_inquiries_created_id", "created_at", "id"),
+        *(
+            Index(
+                f"ix_inquiries_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("message", "subject", "email", "name", "organisation")
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -53,11 +66,15 @@ class Inquiry(db.Model):
     objective_code: Mapped[int | None] = mapped_column(ForeignKey("objectives.code"))
     service_key: Mapped[str | None] = mapped_column(ForeignKey("services.key"))
     routing_round: Mapped[int] = mapped_column(Integer, default=0)
+    # The latest classification's confidence, kept here so the queue can filter on it cheaply.
+    confidence: Mapped[float | None] = mapped_column(Float)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     objective: Mapped[Objective | None] = relationship()
     service: Mapped[Service | None] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship()
     events: Mapped[list[AuditEvent]] = relationship(
         back_populates="inquiry", order_by="AuditEvent.id", cascade="all, delete-orphan"
     )
