@@ -78,9 +78,8 @@ def password() -> object:
             form.current.errors = [str(error)]
         else:
             db.session.commit()
-            login_user(
-                current_user._get_current_object()
-            )  # this session stays signed in under the new version
+            # This session stays signed in, under the new session version.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("triage.queue"), code=303)
     status = 422 if form.errors else 200
