@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session, url_for
+from flask import Flask, has_request_context, request, session, url_for
 from flask_babel import get_locale
 
 from config.settings import LANGUAGES
@@ -11,6 +11,8 @@ from inquiries.forms import LANGUAGE_NAMES
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands and workers speak the default, English
+        return "en"
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         session["lang"] = chosen

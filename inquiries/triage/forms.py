@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from inquiries.forms import choices, not_blank, plain_text
+from inquiries.forms import choices, plain_text
 
 NOTE_MAX = 2000
 
@@ -35,7 +35,6 @@ class NoteForm(FlaskForm):
             DataRequired(_l("Write the note first.")),
             Length(max=NOTE_MAX, message=_l("Keep a note under %(max)s characters.", max=NOTE_MAX)),
             plain_text,
-            not_blank,
         ],
     )
 
