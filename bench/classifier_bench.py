@@ -9,29 +9,20 @@ Run it on an otherwise idle machine; it pins nothing and reports what it measure
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import append_report, heading, machine, percentile  # noqa: E402
 from classifier.corpus import training_set  # noqa: E402
 from classifier.training import train  # noqa: E402
-
-REPORT = ROOT / "docs" / "benchmarks.md"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def load_in_fresh_process(model_dir: Path) -> tuple[float, float, float]:
@@ -75,10 +66,9 @@ def main() -> None:
     load_seconds, resident_mb, peak_mb = load_in_fresh_process(model_dir)
 
     lines = [
-        f"\n## Classifier — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        heading("Classifier"),
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; model {model.card.version} ({model.card.design}), "
+        f"{machine()}; model {model.card.version} ({model.card.design}), "
         f"{model.card.training_examples} training examples, {len(texts)} held-out questions.",
         "",
         "| measure | value |",
@@ -96,12 +86,7 @@ def main() -> None:
         "",
         "One prediction includes language detection and the explanation.",
     ]
-    REPORT.parent.mkdir(exist_ok=True)
-    if not REPORT.exists():
-        REPORT.write_text("# Benchmarks\n\nResults of the scripts under `bench/`, newest last.\n")
-    with REPORT.open("a") as handle:
-        handle.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    append_report(lines)
 
 
 if __name__ == "__main__":
