@@ -41,7 +41,6 @@ STATUSES = [  # (status, share) roughly as two years of a working contact point 
     ("delivery_failed", 0.02),
     ("sent_back", 0.03),
 ]
-SERVICES = {1: "fps_economy", 2: "ccb", 3: "fps_economy", 4: "bosa", 5: "fps_health"}
 
 
 def make_database() -> str:

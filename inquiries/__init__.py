@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     celery_init_app(app)
 
+    from inquiries.admin import bp as admin_bp
     from inquiries.api import bp as api_bp
     from inquiries.intake import bp as intake_bp
     from inquiries.ops import bp as ops_bp
@@ -60,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(services_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(admin_bp)
     if app.config["MAIL_SINK_ENABLED"] and app.config["ENVIRONMENT"] != "production":
         from inquiries.devmail import bp as devmail_bp
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 
-from inquiries.models import Delivery, Inquiry, MailKind
+from inquiries.extensions import db
+from inquiries.models import Delivery, Inquiry, MailKind, Objective
 from inquiries.service_links import Action, action_url
 
 Composed = tuple[str, dict[str, object], dict[str, str]]
@@ -58,6 +59,22 @@ def _reminder(delivery: Delivery, inquiry: Inquiry) -> Composed:
     return subject, {**context, "routed_at": routing.sent_at}, headers
 
 
+def _copy(delivery: Delivery, inquiry: Inquiry) -> Composed:
+    """For information only: no links, no contact details; the responsible service answers."""
+    secondary = db.session.get(Objective, inquiry.latest_classification.secondary)
+    subject = _(
+        "[%(reference)s] For information: a question about AI that touches your service",
+        reference=inquiry.reference,
+    )
+    context = {
+        "objective": inquiry.objective,
+        "secondary": secondary,
+        "service": inquiry.service,
+        "language": delivery.language,
+    }
+    return subject, context, {"X-Triage-Objective": str(inquiry.objective_code)}
+
+
 def _status(delivery: Delivery, inquiry: Inquiry) -> Composed:
     """A word to the submitter when a person decides the question is not for this contact point."""
     subject = _("[%(reference)s] About your question", reference=inquiry.reference)
@@ -67,6 +84,7 @@ def _status(delivery: Delivery, inquiry: Inquiry) -> Composed:
 COMPOSERS: dict[str, Callable[[Delivery, Inquiry], Composed]] = {
     MailKind.ACKNOWLEDGEMENT: _acknowledgement,
     MailKind.ROUTING: _routing,
+    MailKind.COPY: _copy,
     MailKind.REMINDER: _reminder,
     MailKind.STATUS: _status,
 }

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, TimestampSigner
@@ -27,6 +27,13 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """Choices for a SelectField from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    """Each of a form's errors as a message on the next page (for forms that redirect back)."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
 
 
 def submit_limit() -> str:

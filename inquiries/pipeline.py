@@ -18,7 +18,15 @@ from classifier.model import TrainedModel
 from inquiries import outbox, similarity
 from inquiries.extensions import db
 from inquiries.mailer import deliver, new_delivery
-from inquiries.models import Classification, Inquiry, MailKind, Objective, Status
+from inquiries.models import (
+    Classification,
+    Delivery,
+    Inquiry,
+    MailKind,
+    Objective,
+    Service,
+    Status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +125,30 @@ def route(inquiry_id: int, outbox_id: int | None = None) -> str | None:
         language=service.mail_language(inquiry.language),
         dedup=f"{inquiry.routing_round}:{service.key}",
     )
+    copy = _copy_for_secondary(inquiry, service)
     outbox.complete(outbox_id)
     db.session.commit()
     deliver(delivery.id)
+    if copy is not None:
+        deliver(copy.id)
     return inquiry.status
+
+
+def _copy_for_secondary(inquiry: Inquiry, service: Service) -> Delivery | None:
+    """A copy for the service of the inquiry's secondary objective, where admins want one."""
+    classification = inquiry.latest_classification
+    secondary = classification.secondary if classification else None
+    if secondary in (None, 0, inquiry.objective_code):
+        return None
+    objective = db.session.get(Objective, secondary)
+    other = objective.service if objective and objective.copy_when_secondary else None
+    if other is None or not other.active or other.key == service.key:
+        return None
+    return new_delivery(
+        inquiry,
+        MailKind.COPY,
+        recipient=other.email,
+        service_key=other.key,
+        language=other.mail_language(inquiry.language),
+        dedup=f"{inquiry.routing_round}:copy:{other.key}",
+    )

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from inquiries.models.admin_event import AdminEvent
 from inquiries.models.catalogue import Objective, Service
 from inquiries.models.delivery import Delivery, DeliveryState, MailKind
 from inquiries.models.inquiry import AuditEvent, Classification, Inquiry, Status
@@ -10,6 +11,7 @@ from inquiries.models.staff import Role, StaffUser
 from inquiries.models.term import InquiryTerm
 
 __all__ = [
+    "AdminEvent",
     "AuditEvent",
     "Classification",
     "Delivery",

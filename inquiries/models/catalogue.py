@@ -37,6 +37,8 @@ class Objective(db.Model):
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
     service_key: Mapped[str | None] = mapped_column(ForeignKey("services.key"))
     routing_changed_by_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When an inquiry's secondary objective is this one, its service gets a copy for information.
+    copy_when_secondary: Mapped[bool] = mapped_column(Boolean, default=False)
 
     service: Mapped[Service | None] = relationship()
 

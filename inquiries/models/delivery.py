@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class MailKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     ROUTING = "routing"
+    COPY = "copy"  # for information, to the service of a secondary objective; no links
     REMINDER = "reminder"
     STATUS = "status"
 

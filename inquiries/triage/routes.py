@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from inquiries import accounts, dashboard, decisions, outbox, queue, similarity
 from inquiries.export import queue_csv
 from inquiries.extensions import db
-from inquiries.forms import choices
+from inquiries.forms import choices, flash_form_errors
 from inquiries.models import Inquiry, Objective, Service, StaffUser
 from inquiries.pipeline import classification_text
 from inquiries.staff.access import staff_required
@@ -136,9 +136,7 @@ def _decide(inquiry_id: int, form_class: type, act: Callable[..., None], done: s
     if hasattr(form, "assignee"):
         form.assignee.choices = _assignee_choices()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
         return redirect(url_for("triage.inquiry", inquiry_id=inquiry_id), code=303)
     item = _inquiry(inquiry_id, lock=True)
     try:

@@ -11,16 +11,23 @@ from flask import Flask
 from tests.conftest import TRIAGER, csrf_of, sign_in
 
 PUBLIC = {"/staff/login"}
-ADMIN_ONLY = {"/staff/users", "/staff/users/<int:user_id>"}
+PREFIXES = ("/triage", "/staff", "/admin")
+ADMIN_ONLY = {
+    "/staff/users",
+    "/staff/users/<int:user_id>",
+    "/admin/routing",
+    "/admin/routing/objectives/<int:code>",
+    "/admin/routing/services/<key>",
+}
 
 
 def staff_routes(app: Flask) -> list[tuple[str, str]]:
     """(method, url) for every rule under /triage and /staff, with sample values for arguments."""
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith(("/triage", "/staff")) or rule.rule in PUBLIC:
+        if not rule.rule.startswith(PREFIXES) or rule.rule in PUBLIC:
             continue
-        url = re.sub(r"<int:\w+>", "1", rule.rule)
+        url = re.sub(r"<(int:)?\w+>", "1", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((method, url, rule.rule))
     return found

@@ -1,0 +1,7 @@
+"""What only admins do in the staff interface: the routing table and the services."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from inquiries.admin import routes  # noqa: E402,F401  (routes register on bp)

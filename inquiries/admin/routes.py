@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from inquiries import routing_table
+from inquiries.admin import bp
+from inquiries.admin.forms import RouteForm, ServiceForm
+from inquiries.extensions import db
+from inquiries.forms import choices, flash_form_errors
+from inquiries.models import Objective, Service
+from inquiries.staff.access import admin_required
+
+
+def _service_choices(services: list[Service]) -> list:
+    language = str(get_locale())
+    return choices([("", "–")] + [(s.key, s.name(language)) for s in services if s.active])
+
+
+@bp.get("/routing")
+@admin_required
+def routing() -> str:
+    objectives = db.session.scalars(select(Objective).order_by(Objective.code)).all()
+    services = db.session.scalars(select(Service).order_by(Service.key)).all()
+    service_choices = _service_choices(list(services))
+    route_forms = {}
+    for objective in objectives:
+        form = RouteForm(
+            prefix=f"objective-{objective.code}",
+            service=objective.service_key or "",
+            copy_when_secondary=objective.copy_when_secondary,
+        )
+        form.service.choices = service_choices
+        route_forms[objective.code] = form
+    service_forms = {
+        service.key: ServiceForm(prefix=f"service-{service.key}", obj=service)
+        for service in services
+    }
+    return render_template(
+        "admin/routing.html",
+        objectives=objectives,
+        services=services,
+        route_forms=route_forms,
+        service_forms=service_forms,
+        changes=routing_table.recent_changes(),
+    )
+
+
+def _refused(error: Exception) -> None:
+    db.session.rollback()
+    flash(str(error), "error")
+
+
+@bp.post("/routing/objectives/<int:code>")
+@admin_required
+def route_objective(code: int) -> Response:
+    form = RouteForm(prefix=f"objective-{code}")
+    form.service.choices = _service_choices(list(db.session.scalars(select(Service))))
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("admin.routing"), code=303)
+    try:
+        changed = routing_table.set_route(
+            code, form.service.data or None, form.copy_when_secondary.data, current_user
+        )
+    except routing_table.RoutingError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        if changed:
+            flash(_("The routing of objective %(code)s is saved.", code=code), "success")
+    return redirect(url_for("admin.routing", _anchor=f"objective-{code}"), code=303)
+
+
+@bp.post("/routing/services/<key>")
+@admin_required
+def update_service(key: str) -> Response:
+    if db.session.get(Service, key) is None:
+        abort(404)
+    form = ServiceForm(prefix=f"service-{key}")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("admin.routing", _anchor=f"service-{key}"), code=303)
+    try:
+        changed = routing_table.update_service(
+            key,
+            email=form.email.data,
+            active=form.active.data,
+            reminder_after_days=form.reminder_after_days.data,
+            escalate_after_days=form.escalate_after_days.data,
+            by=current_user,
+        )
+    except routing_table.RoutingError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        if changed:
+            flash(_("The service %(key)s is saved.", key=key), "success")
+    return redirect(url_for("admin.routing", _anchor=f"service-{key}"), code=303)
