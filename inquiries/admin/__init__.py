@@ -1,4 +1,5 @@
-"""What only admins do in the staff interface: the routing table and the services."""
+"""What only admins do in the staff interface: the routing table, the services, and which model
+version is live."""
 
 from flask import Blueprint
 

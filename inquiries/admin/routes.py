@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from inquiries import routing_table
+from classifier import registry
+from inquiries import model_registry, routing_table
 from inquiries.admin import bp
 from inquiries.admin.forms import RouteForm, ServiceForm
 from inquiries.extensions import db
 from inquiries.forms import choices, flash_form_errors
-from inquiries.models import Objective, Service
+from inquiries.models import AdminEvent, ModelVersion, Objective, Service
 from inquiries.staff.access import admin_required
+from inquiries.triage.forms import DecisionForm
 
 
 def _service_choices(services: list[Service]) -> list:
@@ -100,3 +102,43 @@ def update_service(key: str) -> Response:
         if changed:
             flash(_("The service %(key)s is saved.", key=key), "success")
     return redirect(url_for("admin.routing", _anchor=f"service-{key}"), code=303)
+
+
+@bp.get("/models")
+@admin_required
+def models() -> str:
+    model_registry.sync_live()
+    versions = db.session.scalars(
+        select(ModelVersion).order_by(ModelVersion.created_at.desc())
+    ).all()
+    return render_template("admin/models.html", versions=versions, form=DecisionForm())
+
+
+@bp.post("/models/<version>/promote")
+@admin_required
+def promote_model(version: str) -> Response:
+    """Make a version live: the decision the retraining leaves to an admin."""
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    if db.session.get(ModelVersion, version) is None:
+        abort(404)
+    try:
+        model_registry.promote(version, actor=current_user.actor)
+    except (registry.NoModelError, registry.ModelIntegrityError) as error:
+        current_app.logger.warning("promotion of %s refused: %s", version, error)
+        flash(_("This version cannot be loaded, so it was not made live."), "error")
+    else:
+        db.session.add(
+            AdminEvent(
+                actor=current_user.actor, action="model_promoted", detail={"version": version}
+            )
+        )
+        db.session.commit()
+        flash(
+            _(
+                "Model %(version)s is live. Workers use it from their next inquiry.",
+                version=version,
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.models"), code=303)

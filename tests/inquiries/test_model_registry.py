@@ -8,11 +8,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from classifier import registry
-from inquiries import model_registry, pipeline
+from inquiries import accounts, model_registry, pipeline
 from inquiries.extensions import db
 from inquiries.models import Inquiry, Label, LabelSource, ModelVersion
 from inquiries.submission import submit_inquiry
-from tests.conftest import build_app
+from tests.conftest import build_app, csrf_of, sign_in
 
 
 @pytest.fixture
@@ -61,12 +61,27 @@ def test_retrain_uses_staff_labels_and_waits_for_an_admin(own_models_app: Flask)
         candidate = db.session.get(ModelVersion, result["candidate"])
         assert candidate.staff_labels == 1 and not candidate.is_live
 
-        model_registry.promote(candidate.version, actor="admin:chair@example.org")
-        assert registry.live_version(model_dir) == candidate.version
-        live_rows = db.session.scalars(select(ModelVersion).where(ModelVersion.is_live)).all()
-        assert [r.version for r in live_rows] == [candidate.version]
-        assert live_rows[0].promoted_by == "admin:chair@example.org"
+        accounts.create_user("chair@example.org", "a long chair password", "admin")
+        db.session.commit()
+        version, inquiry_id = candidate.version, inquiry.id
 
-        pipeline.classify(inquiry.id)
-        classified = db.session.get(Inquiry, inquiry.id)
-        assert classified.latest_classification.model_version == candidate.version
+    # An admin compares the versions and makes the candidate live on the models page.
+    client = app.test_client()
+    sign_in(client, "chair@example.org", "a long chair password")
+    page = client.get("/admin/models").get_data(True)
+    assert version in page and "Live" in page
+    answer = client.post(
+        f"/admin/models/{version}/promote",
+        data={"csrf_token": csrf_of(page)},
+        follow_redirects=True,
+    )
+    assert f"Model {version} is live." in answer.get_data(True)
+    with app.test_request_context():
+        assert registry.live_version(model_dir) == version
+        live_rows = db.session.scalars(select(ModelVersion).where(ModelVersion.is_live)).all()
+        assert [r.version for r in live_rows] == [version]
+        assert live_rows[0].promoted_by == "staff:chair@example.org"
+
+        pipeline.classify(inquiry_id)
+        classified = db.session.get(Inquiry, inquiry_id)
+        assert classified.latest_classification.model_version == version

@@ -47,11 +47,20 @@ def test_every_message_is_translated(messages: set[str], language: str) -> None:
     assert not missing, f"{language}: untranslated {missing}"
 
 
+def plain(value: object) -> object:
+    """Plural messages come as lists from a .mo file and tuples from a .po file."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 @pytest.mark.parametrize("language", ["nl", "fr", "de"])
 def test_compiled_catalogue_matches_its_source(language: str) -> None:
     folder = TRANSLATIONS / language / "LC_MESSAGES"
     with (folder / "messages.po").open("rb") as handle:
-        po = {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+        po = {
+            plain(m.id): plain(m.string)
+            for m in read_po(handle)
+            if m.id and m.string and not m.fuzzy
+        }
     with Path(folder / "messages.mo").open("rb") as handle:
-        mo = {m.id: m.string for m in read_mo(handle) if m.id}
+        mo = {plain(m.id): plain(m.string) for m in read_mo(handle) if m.id}
     assert po == mo, "run pybabel compile -d inquiries/translations"

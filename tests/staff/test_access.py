@@ -18,6 +18,8 @@ ADMIN_ONLY = {
     "/admin/routing",
     "/admin/routing/objectives/<int:code>",
     "/admin/routing/services/<key>",
+    "/admin/models",
+    "/admin/models/<version>/promote",
 }
 
 
