@@ -153,6 +153,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "FORM_MIN_FILL_SECONDS": _int(env, "FORM_MIN_FILL_SECONDS", 3),
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
+        # Personal data of finished inquiries is anonymised this many months after the last change.
+        "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
+        "RETENTION_CHECK_SECONDS": _int(env, "RETENTION_CHECK_SECONDS", 6 * 3600),
         # Staff sign-in: failures in a row before an account is locked, and for how long.
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int(env, "LOGIN_LOCK_MINUTES", 15),

@@ -174,6 +174,18 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
     click.echo(f"{user.email} can sign in as {user.role} at /staff/login")
 
 
+@main.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Anonymise finished inquiries older than RETENTION_MONTHS now (beat does it daily too)."""
+    from inquiries import privacy
+
+    due = len(privacy.expired())
+    with click.progressbar(length=due, label="Anonymising", file=sys.stderr) as bar:
+        done = privacy.purge_expired(progress=bar.update)
+    click.echo(f"{done} inquiries anonymised")
+
+
 @main.command("prepare")
 @with_appcontext
 def prepare_command() -> None:

@@ -92,7 +92,7 @@ def staff_examples() -> list[Example]:
     examples = []
     for inquiry_id, label in latest.items():
         inquiry = db.session.get(Inquiry, inquiry_id)
-        if inquiry is not None and inquiry.message:
+        if inquiry is not None and inquiry.anonymised_at is None:
             examples.append(
                 Example(
                     text=classification_text(inquiry),

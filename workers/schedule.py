@@ -11,6 +11,10 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         "relay-outbox": {"task": "workers.tasks.relay_outbox", "schedule": every},
         "dispatch-deliveries": {"task": "workers.tasks.dispatch_deliveries", "schedule": every},
+        "purge-expired": {
+            "task": "workers.tasks.purge_expired",
+            "schedule": float(config["RETENTION_CHECK_SECONDS"]),
+        },
         "chase-services": {
             "task": "workers.tasks.chase_services",
             "schedule": float(config["REMINDER_CHECK_SECONDS"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from inquiries import mailer, outbox, pipeline, reminders
+from inquiries import mailer, outbox, pipeline, privacy, reminders
 from inquiries.extensions import db
 
 
@@ -44,3 +44,9 @@ def dispatch_deliveries() -> int:
 def chase_services() -> tuple[int, int]:
     """Remind services that have not answered, and escalate what stays unanswered."""
     return reminders.chase_services()
+
+
+@shared_task(ignore_result=True)
+def purge_expired() -> int:
+    """Anonymise finished inquiries whose retention period is over."""
+    return privacy.purge_expired()

@@ -1,5 +1,5 @@
-"""What only admins do in the staff interface: the routing table, the services, and which model
-version is live."""
+"""What only admins do in the staff interface: the routing table, the services, which model version
+is live, and submitters' requests about their personal data."""
 
 from flask import Blueprint
 

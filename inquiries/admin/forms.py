@@ -29,3 +29,11 @@ class ServiceForm(FlaskForm):
         _l("Back to the queue after a further (working days)"),
         validators=[InputRequired(), NumberRange(1, 60, _l("Use between 1 and 60 working days."))],
     )
+
+
+class SubmitterForm(FlaskForm):
+    email = EmailField(
+        _l("The submitter's email address"),
+        validators=[DataRequired(_l("Enter an email address.")), Length(max=254), one_line],
+    )
+    confirm = BooleanField(_l("I checked the request: erase everything about this person"))

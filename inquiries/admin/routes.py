@@ -1,15 +1,26 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+import json
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from classifier import registry
-from inquiries import model_registry, routing_table
+from inquiries import model_registry, privacy, routing_table
 from inquiries.admin import bp
-from inquiries.admin.forms import RouteForm, ServiceForm
+from inquiries.admin.forms import RouteForm, ServiceForm, SubmitterForm
 from inquiries.extensions import db
 from inquiries.forms import choices, flash_form_errors
 from inquiries.models import AdminEvent, ModelVersion, Objective, Service
@@ -142,3 +153,37 @@ def promote_model(version: str) -> Response:
             "success",
         )
     return redirect(url_for("admin.models"), code=303)
+
+
+@bp.route("/privacy", methods=["GET", "POST"])
+@admin_required
+def privacy_page() -> object:
+    """A submitter's rights: download everything held about them, or erase it."""
+    form = SubmitterForm()
+    if form.validate_on_submit():
+        email = form.email.data
+        if request.form.get("do") == "erase":
+            if not form.confirm.data:
+                form.confirm.errors = [_("Tick the box to confirm the erasure.")]
+            else:
+                erased = privacy.erase_submitter(email, current_user)
+                flash(
+                    _("Erased: %(count)s inquiries.", count=len(erased))
+                    + (" " + ", ".join(erased) if erased else ""),
+                    "success",
+                )
+                return redirect(url_for("admin.privacy_page"), code=303)
+        else:
+            data = privacy.submitter_data(email, current_user)
+            return Response(
+                json.dumps(data, ensure_ascii=False, indent=2),
+                mimetype="application/json",
+                headers={
+                    "Content-Disposition": 'attachment; filename="submitter-data.json"',
+                    "Cache-Control": "no-store",
+                },
+            )
+    status = 422 if form.errors else 200
+    return render_template(
+        "admin/privacy.html", form=form, months=current_app.config["RETENTION_MONTHS"]
+    ), status

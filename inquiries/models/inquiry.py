@@ -69,6 +69,8 @@ class Inquiry(db.Model):
     # The latest classification's confidence, kept here so the queue can filter on it cheaply.
     confidence: Mapped[float | None] = mapped_column(Float)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    # Set when the personal data was removed (retention period over, or erasure asked for).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

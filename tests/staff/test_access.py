@@ -20,6 +20,7 @@ ADMIN_ONLY = {
     "/admin/routing/services/<key>",
     "/admin/models",
     "/admin/models/<version>/promote",
+    "/admin/privacy",
 }
 
 
