@@ -7,4 +7,4 @@ COPY . /app
 RUN pip install --no-cache-dir -e . && chown -R triage /app
 USER triage
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-", "inquiries.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-", "--logger-class", "inquiries.access_log.RedactingLogger", "inquiries.wsgi:app"]

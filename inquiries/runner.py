@@ -59,6 +59,8 @@ def commands(config: Mapping[str, Any]) -> dict[str, list[str]]:
         "2",
         "--access-logfile",
         "-",
+        "--logger-class",
+        "inquiries.access_log.RedactingLogger",
         "inquiries.wsgi:app",
     ]
     return result

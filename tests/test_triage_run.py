@@ -141,5 +141,20 @@ def test_run_mails_through_the_configured_server(
         routing = mailbox.of_kind("routing")
         assert [m["X-Triage-Reference"] for m in routing] == [reference]
         assert routing[0]["X-Triage-Objective"] == "6"
+        status_url = json.loads(body)["status_url"]
+        accept_url = routing[0]["X-Triage-Accept-URL"]
+        assert http("GET", status_url)[0] == 200
+        assert http("GET", accept_url)[0] == 200
     finally:
         stop(process)
+
+    # The logs of the whole run hold no personal data and no secret link.
+    log = (tmp_path / "run.log").read_text(errors="replace")
+    assert '"GET /status/… HTTP/1.1" 200' in log  # requests are logged, their secrets are not
+    for secret in (
+        "luc@example.org",
+        "voitures autonomes",
+        status_url.rsplit("/", 1)[1],
+        accept_url.rsplit("/", 1)[1].split("?")[0],
+    ):
+        assert secret not in log, secret
