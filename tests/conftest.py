@@ -67,6 +67,17 @@ class MailBox:
     messages: list[EmailMessage] = field(default_factory=list)
     refuse_with: str | None = None
     arrived: threading.Condition = field(default_factory=threading.Condition)
+    controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """The server goes away: connections are refused until start()."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         if self.refuse_with:
@@ -99,10 +110,9 @@ class MailBox:
 @pytest.fixture
 def mailbox() -> Iterator[MailBox]:
     box = MailBox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
+    box.start()
     yield box
-    controller.stop()
+    box.stop()
 
 
 # --- applications ----------------------------------------------------------------------------
