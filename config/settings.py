@@ -153,6 +153,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "FORM_MIN_FILL_SECONDS": _int(env, "FORM_MIN_FILL_SECONDS", 3),
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
+        # When set, /metrics answers only to `Authorization: Bearer <METRICS_TOKEN>`.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         # Personal data of finished inquiries is anonymised this many months after the last change.
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
         "RETENTION_CHECK_SECONDS": _int(env, "RETENTION_CHECK_SECONDS", 6 * 3600),

@@ -38,5 +38,8 @@ def celery_init_app(app: Flask) -> Celery:
         with app.app_context():
             current_model()
 
+    import workers.task_stats  # noqa: F401  (connects the signals that time every task)
+
+    celery.flask_app = app  # type: ignore[attr-defined]  (for the signal handlers)
     app.extensions["celery"] = celery
     return celery

@@ -8,6 +8,7 @@ from inquiries.models.label import Label, LabelSource
 from inquiries.models.model_version import ModelVersion
 from inquiries.models.outbox import OutboxMessage
 from inquiries.models.staff import Role, StaffUser
+from inquiries.models.task_stat import TaskStat
 from inquiries.models.term import InquiryTerm
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "Service",
     "StaffUser",
     "Status",
+    "TaskStat",
 ]

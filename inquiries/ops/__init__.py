@@ -1,13 +1,16 @@
-"""Health endpoints for operators and orchestrators."""
+"""Health and metrics endpoints for operators and orchestrators."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from inquiries.extensions import db
+from inquiries.metrics import exposition
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)
@@ -48,3 +51,14 @@ def readyz() -> object:
     return jsonify({"status": "ready" if ready else "unavailable", "checks": checks}), (
         200 if ready else 503
     )
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus metrics; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    token = current_app.config["METRICS_TOKEN"]
+    if token and not hmac.compare_digest(
+        request.headers.get("Authorization", ""), f"Bearer {token}"
+    ):
+        return Response("metrics need a token\n", status=401, mimetype="text/plain")
+    return Response(exposition(), mimetype=CONTENT_TYPE_LATEST)

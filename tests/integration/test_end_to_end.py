@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from flask import Flask
@@ -83,6 +84,16 @@ def test_question_travels_from_api_to_the_service_mailbox(
             select(func.count()).select_from(Delivery).where(Delivery.state == DeliveryState.SENT)
         )
         assert sent == 6
+
+    # The worker timed every task it ran; /metrics reports it, and the broker's queue is empty.
+    metrics = client.get("/metrics").get_data(True)
+    runs = re.search(
+        r'triage_task_duration_seconds_count\{task="workers.tasks.classify_inquiry"\} (\S+)',
+        metrics,
+    )
+    assert runs and float(runs.group(1)) == 3
+    assert 'triage_inquiries{status="routed"} 3.0' in metrics
+    assert "triage_broker_queue_length 0.0" in metrics
 
 
 def test_submissions_survive_a_broker_outage(make_app, start_worker, own_redis, mailbox) -> None:
