@@ -12,7 +12,7 @@ FIELD_DOCS = {
     "name": "The person's name (optional, one line, at most 200 characters).",
     "organisation": "Their organisation (optional, one line, at most 200 characters).",
     "subject": "A subject line (optional, one line, at most 200 characters).",
-    "language": "The language of our answer; detected from the message when absent.",
+    "language": "The language of our answer; detected from the message when absent or empty.",
     "consent_to_share": "Whether the federal service may answer the person directly "
     "(default true: the integrator's own form must have asked).",
 }
@@ -36,7 +36,7 @@ def openapi_document(
         elif field == "message":
             schema.update(minLength=10, maxLength=max_message_chars)
         elif field == "language":
-            schema["enum"] = list(LANGUAGES)
+            schema["enum"] = [*LANGUAGES, ""]  # empty is taken as absent
         else:
             schema["maxLength"] = 200
         properties[field] = schema
