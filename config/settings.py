@@ -153,6 +153,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "FORM_MIN_FILL_SECONDS": _int(env, "FORM_MIN_FILL_SECONDS", 3),
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
+        # Logs: one JSON object per line (production default), or plain text.
+        "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
+        "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper(),
         # When set, /metrics answers only to `Authorization: Bearer <METRICS_TOKEN>`.
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         # Personal data of finished inquiries is anonymised this many months after the last change.
