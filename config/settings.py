@@ -147,6 +147,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Rate limits per client address on submissions; counters in Redis when the broker is
         # Redis (shared by all web processes), else in memory. If the store fails, requests pass.
         "SUBMIT_RATE_LIMIT": env.get("SUBMIT_RATE_LIMIT") or "10 per minute;60 per hour",
+        # Per API token: an integration forwards many people's questions from one address.
+        "API_TOKEN_RATE_LIMIT": env.get("API_TOKEN_RATE_LIMIT") or "120 per minute;5000 per hour",
         "RATELIMIT_STORAGE_URI": env.get("RATE_LIMIT_STORAGE_URL")
         or (broker_url if broker_url.startswith("redis") else "memory://"),
         "RATELIMIT_SWALLOW_ERRORS": True,

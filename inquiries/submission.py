@@ -18,7 +18,13 @@ def answer_language(declared: str | None, message: str, fallback: str) -> tuple[
     return declared or detected or fallback, detected
 
 
-def submit_inquiry(fields: dict[str, Any], *, channel: str, interface_language: str) -> Inquiry:
+def submit_inquiry(
+    fields: dict[str, Any],
+    *,
+    channel: str,
+    interface_language: str,
+    integration: str | None = None,
+) -> Inquiry:
     """Store a validated inquiry and promise its acknowledgement; returns it with its reference."""
     language, detected = answer_language(
         fields.get("language"), fields["message"], interface_language
@@ -38,7 +44,8 @@ def submit_inquiry(fields: dict[str, Any], *, channel: str, interface_language: 
     db.session.add(inquiry)
     db.session.flush()
     inquiry.assign_reference()
-    inquiry.record("received", actor=f"submitter:{channel}", detail={"language": language})
+    detail = {"language": language} | ({"integration": integration} if integration else {})
+    inquiry.record("received", actor=f"submitter:{channel}", detail=detail)
     outbox.enqueue("classify_inquiry", inquiry)
     acknowledgement = new_delivery(
         inquiry, MailKind.ACKNOWLEDGEMENT, recipient=inquiry.email, language=language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from inquiries.forms import one_line
@@ -37,3 +37,10 @@ class SubmitterForm(FlaskForm):
         validators=[DataRequired(_l("Enter an email address.")), Length(max=254), one_line],
     )
     confirm = BooleanField(_l("I checked the request: erase everything about this person"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Who will use it"),
+        validators=[DataRequired(_l("Name the integration.")), Length(max=80), one_line],
+    )

@@ -18,9 +18,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from classifier import registry
-from inquiries import model_registry, privacy, routing_table
+from inquiries import api_tokens, model_registry, privacy, routing_table
 from inquiries.admin import bp
-from inquiries.admin.forms import RouteForm, ServiceForm, SubmitterForm
+from inquiries.admin.forms import RouteForm, ServiceForm, SubmitterForm, TokenForm
 from inquiries.extensions import db
 from inquiries.forms import choices, flash_form_errors
 from inquiries.models import AdminEvent, ModelVersion, Objective, Service
@@ -187,3 +187,28 @@ def privacy_page() -> object:
     return render_template(
         "admin/privacy.html", form=form, months=current_app.config["RETENTION_MONTHS"]
     ), status
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@admin_required
+def tokens() -> object:
+    """API tokens for integrations; a new token is shown on this answer only, never again."""
+    form = TokenForm()
+    made = None
+    if form.validate_on_submit():
+        row, token = api_tokens.issue(form.name.data, current_user)
+        made = {"name": row.name, "token": token}
+    status = 422 if form.errors else 200
+    return render_template(
+        "admin/tokens.html", form=form, tokens=api_tokens.everyone(), made=made
+    ), status
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_required
+def revoke_token(token_id: int) -> Response:
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    if api_tokens.revoke(token_id, current_user):
+        flash(_("The token is revoked: calls with it are refused from now on."), "success")
+    return redirect(url_for("admin.tokens"), code=303)

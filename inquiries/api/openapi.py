@@ -68,6 +68,8 @@ def openapi_document(
                             }
                         },
                     },
+                    # Anonymous calls are welcome; an integration sends its token.
+                    "security": [{}, {"apiToken": []}],
                     "responses": {
                         "202": {
                             "description": "Stored; it will be classified and routed.",
@@ -78,6 +80,7 @@ def openapi_document(
                             },
                         },
                         "400": _errors("The body is not one JSON object."),
+                        "401": _errors("The API token is not valid, or it was revoked."),
                         "413": _errors("The body is too large."),
                         "415": _errors("The body is not JSON."),
                         "422": _errors("A field is missing or invalid; errors per field."),
@@ -87,6 +90,13 @@ def openapi_document(
             }
         },
         "components": {
+            "securitySchemes": {
+                "apiToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token an admin made for an integration (own rate limit).",
+                }
+            },
             "schemas": {
                 "Accepted": {
                     "type": "object",
@@ -107,6 +117,6 @@ def openapi_document(
                         }
                     },
                 },
-            }
+            },
         },
     }

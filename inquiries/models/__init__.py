@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from inquiries.models.admin_event import AdminEvent
+from inquiries.models.api_token import ApiToken
 from inquiries.models.catalogue import Objective, Service
 from inquiries.models.delivery import Delivery, DeliveryState, MailKind
 from inquiries.models.inquiry import AuditEvent, Classification, Inquiry, Status
@@ -13,6 +14,7 @@ from inquiries.models.term import InquiryTerm
 
 __all__ = [
     "AdminEvent",
+    "ApiToken",
     "AuditEvent",
     "Classification",
     "Delivery",

@@ -21,6 +21,8 @@ ADMIN_ONLY = {
     "/admin/models",
     "/admin/models/<version>/promote",
     "/admin/privacy",
+    "/admin/tokens",
+    "/admin/tokens/<int:token_id>/revoke",
 }
 
 
