@@ -61,3 +61,25 @@ def services() -> tuple[ServiceSpec, ...]:
         )
         for row in _load("services.toml")["service"]
     )
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    objective: int
+    service: str
+    question: dict[str, str] = field(hash=False)
+    answer: dict[str, str] = field(hash=False)
+
+
+@cache
+def faq() -> tuple[FaqEntry, ...]:
+    """The questions the committee has answered publicly, shown on the form before sending."""
+    return tuple(
+        FaqEntry(
+            objective=int(row["objective"]),
+            service=row["service"],
+            question=dict(row["question"]),
+            answer=dict(row["answer"]),
+        )
+        for row in _load("faq.toml")["faq"]
+    )

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from inquiries.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def _wants_json() -> bool:
@@ -23,6 +31,10 @@ def _messages() -> dict[int, str]:
         415: _("This kind of content is not accepted here."),
         429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Your data is safe; please try again later."),
+        503: _(
+            "We cannot store anything for a moment. Nothing was saved: please send it again "
+            "in a minute."
+        ),
     }
 
 
@@ -34,5 +46,15 @@ def handle_http_error(error: HTTPException) -> tuple[object, int]:
     return render_template("error.html", code=code, message=message), code
 
 
+def handle_database_down(error: OperationalError) -> tuple[object, int, dict[str, str]]:
+    """The database is unreachable (a restart, a failover): say so, and when to try again."""
+    with contextlib.suppress(Exception):  # the connection may be gone for the rollback too
+        db.session.rollback()
+    log.warning("database unavailable: %s", type(error.orig).__name__)
+    answer, code = handle_http_error(ServiceUnavailable())
+    return answer, code, {"Retry-After": "30"}
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_down)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 
@@ -16,6 +17,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Mail, Message
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from inquiries.emails import COMPOSERS
 from inquiries.extensions import db
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 30
 DISPATCH_LEASE = timedelta(minutes=2)  # a published delivery is published again after this
 SEND_LEASE = timedelta(minutes=5)  # a claim older than this means the sender died
+RECORD_RETRY_PAUSES = (0, 1, 2, 4, 8, 15)  # seconds; a database restart takes a few
 
 
 def mail_domain() -> str:
@@ -181,12 +184,30 @@ def deliver(delivery_id: int) -> str:
     except (smtplib.SMTPException, OSError) as exc:
         _record_failure(delivery, exc)
     else:
-        delivery.state = DeliveryState.SENT
-        delivery.sent_at = utcnow()
-        delivery.last_error = ""
-        _on_sent(delivery)
+        _record_sent(delivery_id)
+        return DeliveryState.SENT
     db.session.commit()
     return delivery.state
+
+
+def _record_sent(delivery_id: int) -> None:
+    """The mail has left: record it, retrying while the database is briefly away (a restart or
+    a failover), since giving up here would leave it 'sending' for a person to check."""
+    for pause in RECORD_RETRY_PAUSES:
+        time.sleep(pause)
+        try:
+            delivery = db.session.get(Delivery, delivery_id)
+            assert delivery is not None
+            delivery.state = DeliveryState.SENT
+            delivery.sent_at = utcnow()
+            delivery.last_error = ""
+            _on_sent(delivery)
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            log.warning("delivery %s sent; recording it failed, trying again", delivery_id)
+    raise RuntimeError(f"delivery {delivery_id} was sent but could not be recorded")
 
 
 def _record_failure(delivery: Delivery, exc: Exception) -> None:

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from inquiries import faq
 from inquiries.extensions import db, limiter
 from inquiries.forms import WebInquiryForm, opened_stamp, submit_limit
 from inquiries.intake import bp
-from inquiries.models import Inquiry
+from inquiries.models import Inquiry, Service
 from inquiries.status import public_view
 from inquiries.submission import submit_inquiry
 
@@ -26,7 +36,8 @@ def form() -> object:
         return redirect(url_for("intake.received", token=inquiry.status_token), code=303)
     status = 422 if form.errors else 200
     form.opened.data = opened_stamp()
-    return render_template("intake/form.html", form=form), status
+    suggested = _suggested(form.message.data or "", str(get_locale())) if form.errors else []
+    return render_template("intake/form.html", form=form, suggested=suggested), status
 
 
 def _inquiry_by_token(token: str) -> Inquiry:
@@ -51,3 +62,25 @@ def status(token: str) -> object:
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         return jsonify(view)
     return render_template("intake/status.html", inquiry=inquiry, view=view)
+
+
+def _suggested(text: str, language: str) -> list[dict[str, str]]:
+    found = []
+    for suggestion in faq.suggestions(text[: current_app.config["MAX_MESSAGE_CHARS"]], language):
+        service = db.session.get(Service, suggestion.service)
+        found.append(
+            {
+                "question": suggestion.question,
+                "answer": suggestion.answer,
+                "service": service.name(language) if service else "",
+            }
+        )
+    return found
+
+
+@bp.get("/similar-questions")
+@limiter.limit("60 per minute")
+def similar_questions() -> object:
+    """Published answers like the question being typed (the form asks as the citizen types)."""
+    language = str(get_locale())
+    return jsonify({"suggestions": _suggested(request.args.get("text", ""), language)})
