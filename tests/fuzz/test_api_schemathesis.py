@@ -61,6 +61,9 @@ def test_api_keeps_its_promises(open_app: Flask, mode: GenerationMode) -> None:
             assert after == before, f"a refused request ({response.status_code}) stored something"
 
     exchange()
+    print(
+        f"{mode.value}: {sum(answers.values())} requests, answers {dict(sorted(answers.items()))}"
+    )
     assert sum(answers.values()) >= 100
     assert not [code for code in answers if code >= 500]
     if mode == GenerationMode.POSITIVE:
