@@ -110,3 +110,20 @@ def test_errors_come_in_the_language_asked_for(app: Flask, client) -> None:
     assert len(messages) == 3, messages
     assert "adresse" in french.get_json()["errors"]["email"][0].lower()
     assert "e-mailadres" in dutch.get_json()["errors"]["email"][0].lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Mag een chatbot 🤖 mijn klanten antwoorden? 👍🏽 Alvast bedankt!",
+        "هل يمكن استخدام الذكاء الاصطناعي في البلدية؟ \u202eevil\u202c Is AI allowed here?",
+        "Robert'); DROP TABLE inquiries;-- wants to know about AI rules",
+        "<script>alert('x')</script><img src=x onerror=alert(1)> Is this AI question ok?",
+        "A very long line about AI " + "word " * 900 + "end",
+    ],
+)
+def test_unusual_but_harmless_text_is_kept_as_written(app: Flask, client, message: str) -> None:
+    response = client.post("/api/v1/inquiries", json={**VALID, "message": message})
+    assert response.status_code == 202
+    with app.app_context():
+        assert db.session.scalar(select(Inquiry.message)) == message  # stored, not mangled
