@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -51,26 +52,34 @@ def _assignee_choices() -> list[SelectChoice]:
     )
 
 
-def _forms(inquiry: Inquiry, objectives: dict[int, Objective]) -> dict[str, object]:
+def _objective_form(**defaults: object) -> ObjectiveForm:
     language = _language()
-    objective_form = ObjectiveForm(
-        objective=inquiry.objective_code or None, service=inquiry.service_key or ""
-    )
-    objective_form.objective.choices = choices(
-        (code, f"{code} – {o.name(language)}") for code, o in objectives.items() if code != 0
+    form = ObjectiveForm(**defaults)
+    form.objective.choices = choices(
+        (code, f"{code} – {o.name(language)}") for code, o in _objectives().items() if code != 0
     )
     services = db.session.scalars(select(Service).where(Service.active).order_by(Service.key))
-    objective_form.service.choices = choices(
+    form.service.choices = choices(
         [("", _("The objective's own service"))] + [(s.key, s.name(language)) for s in services]
     )
-    assign_form = AssignForm(assignee=str(inquiry.assignee_id or ""))
-    assign_form.assignee.choices = _assignee_choices()
+    return form
+
+
+def _assign_form(**defaults: object) -> AssignForm:
+    form = AssignForm(**defaults)
+    form.assignee.choices = _assignee_choices()
+    return form
+
+
+def _forms(inquiry: Inquiry) -> dict[str, object]:
     return {
         "decision_form": DecisionForm(),
-        "objective_form": objective_form,
+        "objective_form": _objective_form(
+            objective=inquiry.objective_code or None, service=inquiry.service_key or ""
+        ),
         "out_of_scope_form": OutOfScopeForm(),
         "note_form": NoteForm(),
-        "assign_form": assign_form,
+        "assign_form": _assign_form(assignee=str(inquiry.assignee_id or "")),
     }
 
 
@@ -120,21 +129,12 @@ def inquiry(inquiry_id: int) -> str:
         bucket=queue.bucket_of(item),
         similar=similarity.similar_to(item, classification_text(item)),
         open=item.status in decisions.OPEN,
-        **_forms(item, objectives),
+        **_forms(item),
     )
 
 
-def _decide(inquiry_id: int, form_class: type, act: Callable[..., None], done: str) -> Response:
+def _decide(inquiry_id: int, form: FlaskForm, act: Callable[..., None], done: str) -> Response:
     """Run one decision on a locked inquiry; explain a refusal instead of acting."""
-    form = form_class()
-    if hasattr(form, "objective"):
-        form.objective.choices = choices((code, code) for code in _objectives() if code != 0)
-        form.service.choices = choices(
-            [("", "")]
-            + [(key, key) for key in db.session.scalars(select(Service.key).where(Service.active))]
-        )
-    if hasattr(form, "assignee"):
-        form.assignee.choices = _assignee_choices()
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(url_for("triage.inquiry", inquiry_id=inquiry_id), code=303)
@@ -159,7 +159,7 @@ def _me() -> StaffUser:
 def confirm(inquiry_id: int) -> Response:
     return _decide(
         inquiry_id,
-        DecisionForm,
+        DecisionForm(),
         lambda item, form: decisions.confirm_and_route(item, _me()),
         _("Confirmed. The routing mail is on its way."),
     )
@@ -176,7 +176,7 @@ def objective(inquiry_id: int) -> Response:
             decisions.route_now(item, _me())
 
     done = _("Saved. The routing mail is on its way.") if then_route else _("Saved.")
-    return _decide(inquiry_id, ObjectiveForm, act, done)
+    return _decide(inquiry_id, _objective_form(), act, done)
 
 
 @bp.post("/inquiries/<int:inquiry_id>/route")
@@ -184,7 +184,7 @@ def objective(inquiry_id: int) -> Response:
 def route(inquiry_id: int) -> Response:
     return _decide(
         inquiry_id,
-        DecisionForm,
+        DecisionForm(),
         lambda item, form: decisions.route_now(item, _me()),
         _("The routing mail is on its way."),
     )
@@ -195,7 +195,7 @@ def route(inquiry_id: int) -> Response:
 def out_of_scope(inquiry_id: int) -> Response:
     return _decide(
         inquiry_id,
-        OutOfScopeForm,
+        OutOfScopeForm(),
         lambda item, form: decisions.mark_out_of_scope(item, _me(), form.note.data or ""),
         _("Marked out of scope. The submitter gets a polite answer in their language."),
     )
@@ -206,7 +206,7 @@ def out_of_scope(inquiry_id: int) -> Response:
 def spam(inquiry_id: int) -> Response:
     return _decide(
         inquiry_id,
-        DecisionForm,
+        DecisionForm(),
         lambda item, form: decisions.mark_spam(item, _me()),
         _("Marked as spam and closed."),
     )
@@ -217,7 +217,7 @@ def spam(inquiry_id: int) -> Response:
 def note(inquiry_id: int) -> Response:
     return _decide(
         inquiry_id,
-        NoteForm,
+        NoteForm(),
         lambda item, form: decisions.add_note(item, _me(), form.text.data),
         _("Note added."),
     )
@@ -229,7 +229,7 @@ def assign(inquiry_id: int) -> Response:
     def act(item: Inquiry, form: AssignForm) -> None:
         decisions.assign(item, _me(), int(form.assignee.data) if form.assignee.data else None)
 
-    return _decide(inquiry_id, AssignForm, act, _("Assignment saved."))
+    return _decide(inquiry_id, _assign_form(), act, _("Assignment saved."))
 
 
 BULK: dict[str, Callable[[Inquiry, StaffUser, int | None], None]] = {
