@@ -26,6 +26,20 @@ MAX_OUT_OF_SCOPE_ROUTED = 0.02
 MIN_ROUTE_THRESHOLD = 0.35
 SECONDARY_THRESHOLD = 0.20
 EXPLANATION_TERMS = 6
+# Terms that weigh in the model but explain nothing to a person: the words that name AI itself
+# (nearly every question has them), and question and modal words in the four languages.
+UNINFORMATIVE = frozenset(
+    """ai ia ki l'ia d'ia itself artificial intelligence artificielle kunstmatige kunstliche
+    künstliche intelligenz use using used utiliser utilise gebruiken gebruikt nutzen einsetzen
+    can could would should may might must does do did is are was be the a an and or for of to in
+    on my our your it we i with what which how who kan kunnen mag mogen moet moeten wil willen
+    mijn onze ons ik we wij je u hoe wat welke wie voor met een het de en van peut pouvons
+    peuvent doit doivent je nous vous on il mon ma mes notre nos votre vos comment quel quelle
+    quels quelles qui pour avec est sont un une le la les des du et kann konnen können darf
+    durfen dürfen muss mussen müssen ich wir sie es er mein meine unser unsere wie welche wer fur
+    für mit ist sind gibt ein eine der die das den dem und""".split()  # noqa: SIM905 - a word list
+)
+
 READABLE_BLOCKS = ("words", "concepts")
 
 
@@ -208,6 +222,8 @@ class TrainedModel:
             if position is None:
                 continue
             term = str(self._readable_names[position]).replace("_", " ")
+            if all(word in UNINFORMATIVE for word in term.split()):
+                continue
             contributions[term] = max(contributions.get(term, 0.0), value * weights[position])
         ranked = sorted(contributions.items(), key=lambda item: item[1], reverse=True)
         return [term for term, score in ranked[:EXPLANATION_TERMS] if score > 0]

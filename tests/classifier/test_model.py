@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from classifier import registry
-from classifier.model import choose_route_threshold
+from classifier.model import UNINFORMATIVE, choose_route_threshold
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,19 @@ def test_prediction_says_why_and_in_which_language(model) -> None:
     assert abs(sum(prediction.probabilities.values()) - 1) < 1e-6
     assert set(prediction.probabilities) == set(range(10))
     assert prediction.model_version == model.card.version
+
+
+def test_explanations_name_what_the_question_is_about(model) -> None:
+    """Not the words every question has ("AI", "can", "use"), but what makes this one differ."""
+    for text in (
+        "Can AI help our city hospital reduce traffic jams and energy use in its car park?",
+        "Mag mijn werkgever met AI-camera's bijhouden hoe snel ik werk?",
+        "Peut-on utiliser l'IA pour corriger les examens de nos élèves ?",
+    ):
+        explanation = model.predict(text).explanation
+        assert explanation, text
+        for term in explanation:
+            assert not all(word in UNINFORMATIVE for word in term.split()), (text, term)
 
 
 def test_out_of_scope_is_never_routed(model) -> None:
