@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
+from functools import partial
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -177,37 +179,54 @@ def deliver(delivery_id: int) -> str:
     if not _claim(delivery_id):
         delivery = db.session.get(Delivery, delivery_id)
         return delivery.state if delivery else "missing"
-    delivery = db.session.get(Delivery, delivery_id)
-    assert delivery is not None
     try:
-        _send(build_message(delivery))
-    except (smtplib.SMTPException, OSError) as exc:
-        _record_failure(delivery, exc)
+        delivery = db.session.get(Delivery, delivery_id)
+        assert delivery is not None
+        message = build_message(delivery)
+    except OperationalError:
+        # The database went away before anything was sent: give the claim back, so the
+        # dispatcher sends it later, instead of leaving it "sending" for a person to check.
+        db.session.rollback()
+        _retrying(delivery_id, _release)
+        return DeliveryState.PENDING
+    try:
+        _send(message)
+    except (smtplib.SMTPException, OSError) as error:
+        _retrying(delivery_id, partial(_record_failure, exc=error))
     else:
-        _record_sent(delivery_id)
-        return DeliveryState.SENT
-    db.session.commit()
-    return delivery.state
+        _retrying(delivery_id, _record_sent)
+    delivery = db.session.get(Delivery, delivery_id)
+    return delivery.state if delivery else "missing"
 
 
-def _record_sent(delivery_id: int) -> None:
-    """The mail has left: record it, retrying while the database is briefly away (a restart or
-    a failover), since giving up here would leave it 'sending' for a person to check."""
+def _retrying(delivery_id: int, change: Callable[[Delivery], None]) -> None:
+    """Apply a change to a delivery and commit, retrying while the database is briefly away (a
+    restart or a failover): giving up would leave the delivery "sending" for a person to check."""
     for pause in RECORD_RETRY_PAUSES:
         time.sleep(pause)
         try:
             delivery = db.session.get(Delivery, delivery_id)
             assert delivery is not None
-            delivery.state = DeliveryState.SENT
-            delivery.sent_at = utcnow()
-            delivery.last_error = ""
-            _on_sent(delivery)
+            change(delivery)
             db.session.commit()
             return
         except OperationalError:
             db.session.rollback()
-            log.warning("delivery %s sent; recording it failed, trying again", delivery_id)
-    raise RuntimeError(f"delivery {delivery_id} was sent but could not be recorded")
+            log.warning("delivery %s: recording its state failed, trying again", delivery_id)
+    raise RuntimeError(f"delivery {delivery_id}: its state could not be recorded")
+
+
+def _release(delivery: Delivery) -> None:
+    delivery.state = DeliveryState.PENDING
+    delivery.attempts -= 1  # nothing was tried
+    delivery.next_attempt_at = utcnow()
+
+
+def _record_sent(delivery: Delivery) -> None:
+    delivery.state = DeliveryState.SENT
+    delivery.sent_at = utcnow()
+    delivery.last_error = ""
+    _on_sent(delivery)
 
 
 def _record_failure(delivery: Delivery, exc: Exception) -> None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from inquiries import mailer, outbox, pipeline
 from inquiries.extensions import db
@@ -167,6 +168,32 @@ def test_a_send_whose_worker_died_is_never_resent_blindly(app: Flask, mailbox) -
         assert delivery.state == DeliveryState.UNCERTAIN
         assert mailer.deliver(delivery.id) == DeliveryState.UNCERTAIN
         assert db.session.get(Inquiry, inquiry_id).status == Status.DELIVERY_FAILED
+
+
+def test_database_gone_before_sending_gives_the_mail_back(
+    app: Flask, mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database restart between the claim and the send: nothing was sent, so the delivery goes
+    back to pending (for the dispatcher) instead of waiting for a person as "sending"."""
+    real_build = mailer.build_message
+
+    def database_gone(delivery):
+        monkeypatch.setattr(mailer, "build_message", real_build)  # back for the next try
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    with app.test_request_context():
+        inquiry_id = submit(CLEAR)
+        [delivery] = db.session.get(Inquiry, inquiry_id).deliveries
+        monkeypatch.setattr(mailer, "build_message", database_gone)
+        assert mailer.deliver(delivery.id) == DeliveryState.PENDING
+        db.session.expire_all()
+        released = db.session.get(Delivery, delivery.id)
+        assert released.attempts == 0 and released.next_attempt_at <= utcnow()
+        assert not mailbox.messages
+        assert released.id in mailer.due_deliveries()
+        db.session.commit()
+        assert mailer.deliver(delivery.id) == DeliveryState.SENT
+    mailbox.wait_for(lambda ms: len(ms) == 1)
 
 
 @pytest.mark.parametrize("published", [False, True])
