@@ -18,6 +18,9 @@ FIELD_DOCS = {
 }
 
 
+REQUIRED = ("email", "message")
+
+
 def _errors(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -39,6 +42,8 @@ def openapi_document(
             schema["enum"] = [*LANGUAGES, ""]  # empty is taken as absent
         else:
             schema["maxLength"] = 200
+        if field not in REQUIRED:
+            schema["nullable"] = True  # null is taken as absent
         properties[field] = schema
     for field in flag_fields:
         properties[field] = {"type": "boolean", "description": FIELD_DOCS[field]}
@@ -61,7 +66,7 @@ def openapi_document(
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["email", "message"],
+                                    "required": list(REQUIRED),
                                     "additionalProperties": False,
                                     "properties": properties,
                                 }
