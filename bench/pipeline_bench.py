@@ -24,9 +24,10 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, append_report, heading, machine, percentile
+from bench.common import append_report, heading, machine, percentile
 from classifier.corpus import training_set
 from tests.conftest import MailBox, free_port
+from tests.integration.conftest import celery_process, stop_group
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 DATABASE = "triage_pipeline_bench"
@@ -42,27 +43,6 @@ class TimedMailBox(MailBox):
         message = self.messages[-1]
         self.arrivals[(message["X-Triage-Kind"], message["X-Triage-Reference"])] = time.monotonic()
         return answer
-
-
-def worker(processes: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers.app",
-            "worker",
-            "--loglevel=ERROR",
-            "--concurrency",
-            str(processes),
-        ],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def row(label: str, seconds: list[float]) -> str:
@@ -135,7 +115,7 @@ def main() -> None:
     results: list[str] = []
     try:
         # Steady load with two worker processes: latency from submit to the mail.
-        running = worker(2)
+        running = celery_process("worker", "--concurrency", "2")
         time.sleep(10)  # the worker loads the model before its pool starts
         total = int(args.rate * args.seconds)
         started = time.monotonic()
@@ -155,8 +135,7 @@ def main() -> None:
             row(f"acknowledgement mail, at {args.rate:.0f}/s", acks),
             row(f"routing mail (routed by the model), at {args.rate:.0f}/s", routing),
         ]
-        os.killpg(running.pid, signal.SIGTERM)
-        running.wait(60)
+        stop_group(running, signal.SIGTERM)
 
         # A burst, drained by one and then by two worker processes.
         throughput = []
@@ -165,13 +144,12 @@ def main() -> None:
             for n in range(first, first + args.burst):
                 submit(n)
             burst = list(submitted)[first:]
-            running = worker(processes)
+            running = celery_process("worker", "--concurrency", str(processes))
             time.sleep(10)
             began = time.monotonic()
             wait_for(lambda b=burst: done(b), 600)
             throughput.append((processes, len(burst) / (time.monotonic() - began)))
-            os.killpg(running.pid, signal.SIGTERM)
-            running.wait(60)
+            stop_group(running, signal.SIGTERM)
     finally:
         box.stop()
         with app.app_context():

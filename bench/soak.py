@@ -14,7 +14,6 @@ import argparse
 import os
 import random
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,30 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, heading, machine
 from classifier.corpus import training_set
 from tests.conftest import MailBox, free_port
-from tests.integration.conftest import RedisServer
+from tests.integration.conftest import RedisServer, celery_process, stop_group
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 DATABASE = "triage_soak"
 FAULTS_DOC = ROOT / "docs" / "faults.md"
-
-
-def celery(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "workers.app", *args, "--loglevel=ERROR"],
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        cwd=ROOT,
-    )
-
-
-def stop(process: subprocess.Popen, signum: int) -> None:
-    try:
-        os.killpg(process.pid, signum)
-        process.wait(30)
-    except ProcessLookupError:
-        pass
 
 
 class Faults:
@@ -60,7 +40,7 @@ class Faults:
 
     def __init__(self, rng: random.Random, redis: RedisServer, mailbox: MailBox) -> None:
         self.rng, self.redis, self.mailbox = rng, redis, mailbox
-        self.worker = celery("worker", "--concurrency", "2")
+        self.worker = celery_process("worker", "--concurrency", "2")
         self.injected: Counter[str] = Counter()
         self.done = threading.Event()
 
@@ -69,9 +49,9 @@ class Faults:
             fault = self.rng.choice(["kill worker", "stop redis", "smtp down", "smtp 4xx"])
             self.injected[fault] += 1
             if fault == "kill worker":
-                stop(self.worker, signal.SIGKILL)
+                stop_group(self.worker, signal.SIGKILL)
                 time.sleep(1)
-                self.worker = celery("worker", "--concurrency", "2")
+                self.worker = celery_process("worker", "--concurrency", "2")
             elif fault == "stop redis":
                 self.redis.stop()
                 time.sleep(self.rng.uniform(2, 6))
@@ -125,7 +105,7 @@ def main() -> None:
     with app.app_context():
         prepare_database()
         prepare_model()
-    beat = celery("beat", "--schedule", str(instance / "beat"))
+    beat = celery_process("beat", "--schedule", str(instance / "beat"))
     faults = Faults(rng, redis, mailbox)
     injector = threading.Thread(target=faults.run, daemon=True)
     train, held_out = training_set()
@@ -172,8 +152,8 @@ def main() -> None:
             )
     finally:
         faults.done.set()
-        stop(faults.worker, signal.SIGTERM)
-        stop(beat, signal.SIGTERM)
+        stop_group(faults.worker, signal.SIGTERM)
+        stop_group(beat, signal.SIGTERM)
         redis.stop()
         mailbox.stop()
         with app.app_context():

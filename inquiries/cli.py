@@ -177,12 +177,12 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
 @main.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Anonymise finished inquiries older than RETENTION_MONTHS now (beat does it daily too)."""
+    """Anonymise finished inquiries older than RETENTION_MONTHS now (beat does it on its own)."""
     from inquiries import privacy
 
-    due = len(privacy.expired())
-    with click.progressbar(length=due, label="Anonymising", file=sys.stderr) as bar:
-        done = privacy.purge_expired(progress=bar.update)
+    due = privacy.expired()
+    with click.progressbar(length=len(due), label="Anonymising", file=sys.stderr) as bar:
+        done = privacy.purge(due, progress=bar.update)
     click.echo(f"{done} inquiries anonymised")
 
 

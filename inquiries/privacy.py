@@ -73,11 +73,8 @@ def expired(now: datetime | None = None) -> list[int]:
     )
 
 
-def purge_expired(
-    now: datetime | None = None, progress: Callable[[int], None] | None = None
-) -> int:
-    """Anonymise every expired inquiry, committing in small batches; returns how many."""
-    ids = expired(now)
+def purge(ids: list[int], progress: Callable[[int], None] | None = None) -> int:
+    """Anonymise these inquiries, committing in small batches; returns how many."""
     for start in range(0, len(ids), 200):
         batch = ids[start : start + 200]
         for inquiry in db.session.scalars(select(Inquiry).where(Inquiry.id.in_(batch))):
@@ -86,6 +83,11 @@ def purge_expired(
         if progress:
             progress(len(batch))
     return len(ids)
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Anonymise every inquiry whose retention period is over (the beat task)."""
+    return purge(expired(now))
 
 
 def _inquiries_of(email: str) -> list[Inquiry]:
@@ -98,22 +100,21 @@ def _inquiries_of(email: str) -> list[Inquiry]:
     )
 
 
-def _fingerprint(email: str) -> str:
-    """Who a request was about, for the audit trail, without keeping the address itself."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+def _audit(by: StaffUser, action: str, email: str, found: list[Inquiry]) -> list[str]:
+    """Record a submitter's request and commit; the trail keeps a hash, never the address."""
+    references = [inquiry.reference or "" for inquiry in found]
+    who = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+    db.session.add(
+        AdminEvent(actor=by.actor, action=action, detail={"who": who, "inquiries": references})
+    )
+    db.session.commit()
+    return references
 
 
 def submitter_data(email: str, by: StaffUser) -> dict[str, Any]:
     """Everything held about one submitter (a subject access request), audited."""
     found = _inquiries_of(email)
-    db.session.add(
-        AdminEvent(
-            actor=by.actor,
-            action="submitter_exported",
-            detail={"who": _fingerprint(email), "inquiries": [i.reference for i in found]},
-        )
-    )
-    db.session.commit()
+    _audit(by, "submitter_exported", email, found)
     return {
         "email": email.strip(),
         "exported_at": utcnow().isoformat(timespec="seconds"),
@@ -175,13 +176,4 @@ def erase_submitter(email: str, by: StaffUser) -> list[str]:
     found = _inquiries_of(email)
     for inquiry in found:
         anonymise(inquiry, actor=by.actor, reason="erasure requested by the submitter")
-    references = [i.reference or "" for i in found]
-    db.session.add(
-        AdminEvent(
-            actor=by.actor,
-            action="submitter_erased",
-            detail={"who": _fingerprint(email), "inquiries": references},
-        )
-    )
-    db.session.commit()
-    return references
+    return _audit(by, "submitter_erased", email, found)

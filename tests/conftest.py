@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -151,8 +152,18 @@ def build_app(
 
 
 @pytest.fixture
+def app_env() -> dict[str, str]:
+    """Settings a folder of tests adds to the shared app (override the fixture there)."""
+    return {}
+
+
+@pytest.fixture
 def app(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_dir: Path, mailbox: MailBox
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    model_dir: Path,
+    mailbox: MailBox,
+    app_env: dict[str, str],
 ) -> Iterator[Flask]:
     """An app on SQLite with the embedded broker, mailing to the test SMTP server."""
     application = build_app(
@@ -161,6 +172,7 @@ def app(
         model_dir,
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=str(mailbox.port),
+        **app_env,
     )
     yield application
     with application.app_context():
@@ -168,6 +180,23 @@ def app(
 
         db.session.remove()
         db.engine.dispose()
+
+
+@contextmanager
+def worker_thread(app: Flask) -> Iterator[None]:
+    """A real Celery worker, in a thread of this process, consuming from the app's broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    import workers.tasks  # noqa: F401  (registers the tasks with the app)
+
+    with start_worker(
+        app.extensions["celery"],
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        shutdown_timeout=20,
+    ):
+        yield
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import (
     Response,
@@ -62,9 +63,18 @@ def routing() -> str:
     )
 
 
-def _refused(error: Exception) -> None:
-    db.session.rollback()
-    flash(str(error), "error")
+def _save(change: Callable[[], bool], saved: str, anchor: str) -> Response:
+    """Apply one change to the routing table and go back to its row; explain a refusal."""
+    try:
+        changed = change()
+    except routing_table.RoutingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        if changed:
+            flash(saved, "success")
+    return redirect(url_for("admin.routing", _anchor=anchor), code=303)
 
 
 @bp.post("/routing/objectives/<int:code>")
@@ -74,18 +84,14 @@ def route_objective(code: int) -> Response:
     form.service.choices = _service_choices(list(db.session.scalars(select(Service))))
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for("admin.routing"), code=303)
-    try:
-        changed = routing_table.set_route(
+        return redirect(url_for("admin.routing", _anchor=f"objective-{code}"), code=303)
+    return _save(
+        lambda: routing_table.set_route(
             code, form.service.data or None, form.copy_when_secondary.data, current_user
-        )
-    except routing_table.RoutingError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        if changed:
-            flash(_("The routing of objective %(code)s is saved.", code=code), "success")
-    return redirect(url_for("admin.routing", _anchor=f"objective-{code}"), code=303)
+        ),
+        _("The routing of objective %(code)s is saved.", code=code),
+        f"objective-{code}",
+    )
 
 
 @bp.post("/routing/services/<key>")
@@ -97,22 +103,18 @@ def update_service(key: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(url_for("admin.routing", _anchor=f"service-{key}"), code=303)
-    try:
-        changed = routing_table.update_service(
+    return _save(
+        lambda: routing_table.update_service(
             key,
             email=form.email.data,
             active=form.active.data,
             reminder_after_days=form.reminder_after_days.data,
             escalate_after_days=form.escalate_after_days.data,
             by=current_user,
-        )
-    except routing_table.RoutingError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        if changed:
-            flash(_("The service %(key)s is saved.", key=key), "success")
-    return redirect(url_for("admin.routing", _anchor=f"service-{key}"), code=303)
+        ),
+        _("The service %(key)s is saved.", key=key),
+        f"service-{key}",
+    )
 
 
 @bp.get("/models")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,17 +39,27 @@ REFUSALS = {
 
 
 def _objectives() -> dict[int, Objective]:
-    return {o.code: o for o in db.session.scalars(select(Objective).order_by(Objective.code))}
+    """The ten objectives, read once per request (pages and forms all need them)."""
+    if "objectives" not in g:
+        g.objectives = {
+            o.code: o for o in db.session.scalars(select(Objective).order_by(Objective.code))
+        }
+    return g.objectives
 
 
 def _language() -> str:
     return str(get_locale())
 
 
+def _colleagues() -> list[StaffUser]:
+    """Who can be assigned, read once per request."""
+    if "colleagues" not in g:
+        g.colleagues = accounts.staff_members()
+    return g.colleagues
+
+
 def _assignee_choices() -> list[SelectChoice]:
-    return choices(
-        [("", _("Nobody"))] + [(str(u.id), u.display_name) for u in accounts.staff_members()]
-    )
+    return choices([("", _("Nobody"))] + [(str(u.id), u.display_name) for u in _colleagues()])
 
 
 def _objective_form(**defaults: object) -> ObjectiveForm:
@@ -96,7 +106,7 @@ def queue_page() -> str:
         page=result,
         counts=queue.bucket_counts(),
         objectives=_objectives(),
-        colleagues=accounts.staff_members(),
+        colleagues=_colleagues(),
         bulk_form=bulk_form,
         bucket_of=queue.bucket_of,
     )

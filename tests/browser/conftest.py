@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from config.settings import PROJECT_ROOT
 from inquiries.extensions import db
 from inquiries.models import Inquiry, Status
 from inquiries.submission import submit_inquiry
-from tests.conftest import ADMIN, MailBox, build_app, free_port, require
+from tests.conftest import ADMIN, free_port, require, worker_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -34,40 +33,18 @@ def port() -> int:
 
 
 @pytest.fixture
-def app(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_dir: Path, mailbox: MailBox, port: int
-) -> Iterator[Flask]:
-    """Overrides the shared `app` (so `staff` uses it): the same, with the served address."""
-    application = build_app(
-        monkeypatch,
-        tmp_path / "instance",
-        model_dir,
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=str(mailbox.port),
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-    )
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_env(port: int) -> dict[str, str]:
+    """The shared app, with links pointing at the address the tests serve it on."""
+    return {"PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
 
 
 @pytest.fixture
 def live_url(app: Flask, port: int) -> Iterator[str]:
-    """The app over real HTTP, with a real worker (a thread, as tests/integration's start_worker)
+    """The app over real HTTP, with a real worker (a thread, as tests/conftest.py's worker_thread)
     consuming the app's filesystem broker: classifying, routing and mailing."""
-    import workers.tasks  # noqa: F401  (registers the tasks with the app)
-
-    worker = start_worker(
-        app.extensions["celery"],
-        pool="solo",
-        concurrency=1,
-        perform_ping_check=False,
-        shutdown_timeout=20,
-    )
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
-    with worker:
+    with worker_thread(app):
         thread.start()
         yield app.config["PUBLIC_BASE_URL"]
         server.shutdown()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import redis
 from flask import Flask
 
-from tests.conftest import MailBox, build_app, free_port, require
+from config.settings import PROJECT_ROOT
+from tests.conftest import MailBox, build_app, free_port, require, worker_thread
 
 
 @pytest.fixture
@@ -49,28 +53,32 @@ def make_app(
 
 
 @pytest.fixture
-def start_worker():
-    """Start a real Celery worker (in a thread) consuming from the app's broker."""
-    from celery.contrib.testing.worker import start_worker as celery_worker
+def start_worker() -> Iterator[Callable[[Flask], None]]:
+    """Start real Celery workers (in threads) for apps; all stop at the end of the test."""
+    with ExitStack() as stack:
+        yield lambda app: stack.enter_context(worker_thread(app))
 
-    import workers.tasks  # noqa: F401  (registers the tasks with the app)
 
-    stack: list = []
+def celery_process(*args: str) -> subprocess.Popen:
+    """A Celery process (`worker`, `beat`) as production starts it, in its own process group,
+    configured by this process's environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "workers.app", *args, "--loglevel=ERROR"],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
-    def start(app: Flask) -> None:
-        context = celery_worker(
-            app.extensions["celery"],
-            pool="solo",
-            concurrency=1,
-            perform_ping_check=False,
-            shutdown_timeout=20,
-        )
-        context.__enter__()
-        stack.append(context)
 
-    yield start
-    for context in reversed(stack):
-        context.__exit__(None, None, None)
+def stop_group(process: subprocess.Popen, signum: int) -> None:
+    """Signal a process and everything it started (a worker's pool), and wait for it."""
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        return
+    process.wait(30)
 
 
 class RedisServer:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from inquiries.cli import main as triage_cli
 from inquiries.extensions import db
 from inquiries.models import Inquiry, Status
-from tests.conftest import csrf_of
+from tests.conftest import sign_in
 from tests.integration.test_end_to_end import wait_until
 
 OUT_OF_SCOPE = [
@@ -59,15 +59,7 @@ def test_unseen_out_of_scope_questions_wait_in_the_queue(
     assert not mailbox.of_kind("routing")
 
     assert client.get("/triage").status_code == 302  # an anonymous visitor is sent to sign in
-    page = client.get("/staff/login").get_data(True)
-    signed_in = client.post(
-        "/staff/login",
-        data={
-            "csrf_token": csrf_of(page),
-            "email": "chef@example.org",
-            "password": "correct horse battery staple",
-        },
-    )
+    signed_in = sign_in(client, "chef@example.org", "correct horse battery staple")
     assert signed_in.status_code == 303
     queue = client.get("/triage").get_data(True)
     assert set(re.findall(r'class="reference">(AI-[\d-]+)<', queue)) == set(references)

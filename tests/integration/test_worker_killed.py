@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -18,26 +17,8 @@ from sqlalchemy import func, select
 
 from inquiries.extensions import db
 from inquiries.models import Classification, Delivery, DeliveryState, Inquiry, Status
+from tests.integration.conftest import celery_process, stop_group
 from tests.integration.test_end_to_end import QUESTIONS, wait_until
-
-
-def celery(*args: str) -> subprocess.Popen:
-    """A Celery process as production starts it, configured by the test's environment."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "workers.app", *args, "--loglevel=WARNING"],
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def kill(process: subprocess.Popen, signum: int = signal.SIGKILL) -> None:
-    try:
-        os.killpg(process.pid, signum)
-    except ProcessLookupError:
-        return
-    process.wait(30)
 
 
 @pytest.fixture
@@ -45,7 +26,7 @@ def processes() -> Iterator[list[subprocess.Popen]]:
     started: list[subprocess.Popen] = []
     yield started
     for process in started:
-        kill(process, signal.SIGTERM)
+        stop_group(process, signal.SIGTERM)
 
 
 def test_worker_killed_mid_work_loses_and_repeats_nothing(
@@ -54,8 +35,11 @@ def test_worker_killed_mid_work_loses_and_repeats_nothing(
     monkeypatch.setenv("BROKER_VISIBILITY_TIMEOUT", "5")  # unacknowledged tasks come back fast
     monkeypatch.setenv("SUBMIT_RATE_LIMIT", "1000 per minute")
     app: Flask = make_app(redis_url)
-    worker = celery("worker", "--pool", "prefork", "--concurrency", "2")
-    processes += [worker, celery("beat", "--schedule", os.environ["INSTANCE_PATH"] + "/beat")]
+    worker = celery_process("worker", "--pool", "prefork", "--concurrency", "2")
+    processes += [
+        worker,
+        celery_process("beat", "--schedule", os.environ["INSTANCE_PATH"] + "/beat"),
+    ]
     client = app.test_client()
     count = 40
     for n in range(count):
@@ -71,9 +55,11 @@ def test_worker_killed_mid_work_loses_and_repeats_nothing(
 
     wait_until(lambda: classified() >= 3, timeout=120, every=0.05)
     assert classified() < count, "the worker finished before it could be killed"
-    kill(worker)  # SIGKILL to the worker and its pool: nothing gets to clean up
+    stop_group(
+        worker, signal.SIGKILL
+    )  # SIGKILL to the worker and its pool: nothing gets to clean up
     killed_at = classified()
-    processes.append(celery("worker", "--pool", "prefork", "--concurrency", "2"))
+    processes.append(celery_process("worker", "--pool", "prefork", "--concurrency", "2"))
 
     def settled() -> bool:
         with app.app_context():
