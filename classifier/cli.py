@@ -12,14 +12,11 @@ from classifier import registry
 from classifier.corpus import CorpusError, iter_texts, read_jsonl, training_set
 from classifier.evaluation import evaluate
 from classifier.model import CANDIDATES, DEFAULT_DESIGN, TrainedModel
+from classifier.progress import StepBar
 from classifier.report import compare_designs, render
 from classifier.training import live_or_train, train
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "instance" / "models"
-
-
-def _progress(message: str) -> None:
-    print(f"[classifier] {message}", file=sys.stderr, flush=True)
 
 
 def _model_dir(args: argparse.Namespace) -> Path:
@@ -30,12 +27,15 @@ def _load(args: argparse.Namespace) -> TrainedModel:
     model_dir = _model_dir(args)
     if args.version:
         return registry.load_version(model_dir, args.version)
-    return live_or_train(model_dir, progress=_progress)
+    return live_or_train(model_dir, progress=StepBar("Training"))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     model = train(
-        _model_dir(args), design=args.design, make_live=not args.candidate, progress=_progress
+        _model_dir(args),
+        design=args.design,
+        make_live=not args.candidate,
+        progress=StepBar("Training"),
     )
     print(json.dumps(model.card.to_dict(), ensure_ascii=False, indent=2))
     return 0

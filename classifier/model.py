@@ -11,13 +11,14 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from classifier.corpus import Example
 from classifier.language import detect_language
+from classifier.progress import Progress, silent
 from classifier.thesaurus import ConceptAnnotator, load_terms
 
 OUT_OF_SCOPE = 0
@@ -285,20 +286,29 @@ def choose_route_threshold(
     return chosen
 
 
-def fit(examples: Sequence[Example], design: str = DEFAULT_DESIGN) -> tuple[Pipeline, float, float]:
+CV_FOLDS = 5
+FIT_STEPS = CV_FOLDS + 1
+
+
+def fit(
+    examples: Sequence[Example], design: str = DEFAULT_DESIGN, progress: Progress = silent
+) -> tuple[Pipeline, float, float]:
     """Fit the pipeline on all examples; pick its routing threshold by cross-validation.
 
-    Returns (pipeline, routing threshold, cross-validated macro-F1).
+    Returns (pipeline, routing threshold, cross-validated macro-F1). Reports FIT_STEPS steps.
     """
-    texts = [e.text for e in examples]
+    texts = np.asarray([e.text for e in examples], dtype=object)
     labels = np.asarray([e.objective for e in examples])
     classes = sorted(set(labels.tolist()))
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
-    out_of_fold = cross_val_predict(
-        CANDIDATES[design](), texts, labels, cv=folds, method="predict_proba"
-    )
+    folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=7)
+    out_of_fold = np.zeros((len(texts), len(classes)))
+    for number, (train_rows, test_rows) in enumerate(folds.split(texts, labels)):
+        progress(number, FIT_STEPS, f"cross-validation, fold {number + 1} of {CV_FOLDS}")
+        fold_model = CANDIDATES[design]().fit(texts[train_rows], labels[train_rows])
+        out_of_fold[test_rows] = fold_model.predict_proba(texts[test_rows])
     threshold = choose_route_threshold(labels, out_of_fold, classes)
     cv_macro_f1 = f1_score(labels, np.asarray(classes)[out_of_fold.argmax(axis=1)], average="macro")
+    progress(CV_FOLDS, FIT_STEPS, "fitting the model on all training examples")
     pipeline = CANDIDATES[design]()
     pipeline.fit(texts, labels)
     return pipeline, threshold, round(float(cv_macro_f1), 4)

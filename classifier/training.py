@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from classifier import registry
 from classifier.corpus import Example, data_hash, training_set
 from classifier.evaluation import evaluate
-from classifier.model import DEFAULT_DESIGN, SECONDARY_THRESHOLD, ModelCard, TrainedModel, fit
+from classifier.model import (
+    DEFAULT_DESIGN,
+    FIT_STEPS,
+    SECONDARY_THRESHOLD,
+    ModelCard,
+    TrainedModel,
+    fit,
+)
+from classifier.progress import Progress, offset, silent
 from classifier.report import render
 
-Progress = Callable[[str], None]
-
-
-def _silent(_: str) -> None:
-    return None
+TRAIN_STEPS = FIT_STEPS + 2
 
 
 def train(
@@ -25,14 +29,12 @@ def train(
     extra: Iterable[Example] = (),
     design: str = DEFAULT_DESIGN,
     make_live: bool = True,
-    progress: Progress = _silent,
+    progress: Progress = silent,
 ) -> TrainedModel:
     """Train, score on the fixed held-out split, save as a new version, optionally make it live."""
     train_examples, held_out = training_set(extra)
     fingerprint = data_hash(train_examples)
-    progress(f"training {design} on {len(train_examples)} examples ({len(held_out)} held out)")
-    pipeline, threshold, cv_macro_f1 = fit(train_examples, design)
-    progress(f"cross-validated macro-F1 {cv_macro_f1}; routing threshold {threshold:.3f}")
+    pipeline, threshold, cv_macro_f1 = fit(train_examples, design, offset(progress, 0, TRAIN_STEPS))
     card = ModelCard(
         version=registry.new_version(fingerprint),
         design=design,
@@ -43,26 +45,29 @@ def train(
         secondary_threshold=SECONDARY_THRESHOLD,
     )
     model = TrainedModel(pipeline, card)
-    progress("evaluating on the held-out split")
+    progress(FIT_STEPS, TRAIN_STEPS, f"scoring on the {len(held_out)} held-out examples")
     metrics = evaluate(held_out, model.predict_many([e.text for e in held_out]))
     card.metrics = {k: v for k, v in metrics.items() if k != "confusion_matrix"}
     card.metrics["cv_macro_f1"] = cv_macro_f1
+    progress(FIT_STEPS + 1, TRAIN_STEPS, "saving the model and its report")
     folder = registry.save(model_dir, model)
     (folder / "report.html").write_text(render(model, held_out), encoding="utf-8")
     if make_live:
         registry.promote(model_dir, card.version)
     progress(
+        TRAIN_STEPS,
+        TRAIN_STEPS,
         f"saved model {card.version}: macro-F1 {metrics['macro_f1']}, "
         f"auto-route precision {metrics['auto_route_precision']} "
-        f"at coverage {metrics['auto_route_coverage']}"
+        f"at coverage {metrics['auto_route_coverage']}",
     )
     return model
 
 
-def live_or_train(model_dir: Path, progress: Progress = _silent) -> TrainedModel:
+def live_or_train(model_dir: Path, progress: Progress = silent) -> TrainedModel:
     """The live model; trains the first one when none exists (a fresh install)."""
     try:
         return registry.load_live(model_dir)
     except registry.NoModelError:
-        progress("no model yet: training the first one from the corpus")
+        progress(0, TRAIN_STEPS, "no model yet: training the first one from the corpus")
         return train(model_dir, progress=progress)

@@ -11,10 +11,11 @@ from flask.cli import FlaskGroup, shell_command, with_appcontext
 from flask_migrate import upgrade as migrate_upgrade
 from flask_migrate.cli import db as migrate_db
 
+from classifier.progress import StepBar
 from inquiries import create_app
 
 
-def _progress(message: str) -> None:
+def _say(message: str) -> None:
     click.echo(f"[triage] {message}", err=True)
 
 
@@ -24,16 +25,16 @@ def prepare_database() -> None:
 
     migrate_upgrade()
     objectives, services = load_catalogue()
-    _progress(f"database ready ({objectives} objectives and {services} services added)")
+    _say(f"database ready ({objectives} objectives and {services} services added)")
 
 
 def prepare_model() -> None:
     from classifier.training import live_or_train
     from inquiries.model_registry import sync_live
 
-    model = live_or_train(Path(current_app.config["MODEL_DIR"]), progress=_progress)
+    model = live_or_train(Path(current_app.config["MODEL_DIR"]), progress=StepBar("Training"))
     sync_live()
-    _progress(f"live model {model.card.version}")
+    _say(f"live model {model.card.version}")
 
 
 main = FlaskGroup(
@@ -74,7 +75,7 @@ def train_command(candidate: bool) -> None:
     from classifier.training import train
 
     model = train(
-        Path(current_app.config["MODEL_DIR"]), make_live=not candidate, progress=_progress
+        Path(current_app.config["MODEL_DIR"]), make_live=not candidate, progress=StepBar("Training")
     )
     click.echo(model.card.version)
 
@@ -97,7 +98,7 @@ def retrain_command(promote_if_no_worse: bool | None) -> None:
         if promote_if_no_worse is None
         else promote_if_no_worse
     )
-    result = retrain(auto_promote=auto, progress=_progress)
+    result = retrain(auto_promote=auto, progress=StepBar("Retraining"))
     rows = result["comparison"]
     click.echo(f"{'':28}{'live':>12}{'candidate':>12}")
     for key in rows["live"]:

@@ -7,7 +7,6 @@ every version, its metrics and who made it live.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,13 +18,13 @@ from classifier import registry
 from classifier.corpus import Example, training_set
 from classifier.evaluation import evaluate
 from classifier.model import ModelCard, TrainedModel
-from classifier.training import train
+from classifier.progress import Progress, offset
+from classifier.training import TRAIN_STEPS, train
 from inquiries.extensions import db
 from inquiries.models import Inquiry, Label, ModelVersion
 from inquiries.models.types import utcnow
 from inquiries.pipeline import classification_text
 
-Progress = Callable[[str], None]
 COMPARED = (
     "macro_f1",
     "accuracy",
@@ -124,21 +123,25 @@ def no_worse(comparison: dict[str, dict[str, Any]]) -> bool:
 
 def retrain(*, auto_promote: bool, progress: Progress) -> dict[str, Any]:
     """Train a candidate on the corpus plus staff labels; promote only if asked and no worse."""
+    total = TRAIN_STEPS + 2
     extra = staff_examples()
-    progress(f"[1/3] {len(extra)} inquiries labelled by staff join the corpus")
+    progress(0, total, f"{len(extra)} inquiries labelled by staff join the corpus")
     live = registry.load_live(_model_dir())
-    candidate = train(_model_dir(), extra=extra, make_live=False, progress=progress)
+    candidate = train(
+        _model_dir(), extra=extra, make_live=False, progress=offset(progress, 0, total)
+    )
     register(candidate.card, staff_labels=len(extra))
     db.session.commit()
-    progress("[2/3] scoring the live model and the candidate on the held-out split")
+    progress(TRAIN_STEPS, total, "scoring the live model and the candidate on the held-out split")
     comparison = compare_on_held_out(candidate, live)
     promoted = False
     if auto_promote and no_worse(comparison):
-        progress("[3/3] the candidate is no worse: promoting it")
+        progress(total, total, "the candidate is no worse: promoting it")
         promote(candidate.card.version, actor="system:auto-promote")
         promoted = True
     else:
-        progress(f"[3/3] the candidate waits for an admin: triage promote {candidate.card.version}")
+        waiting = f"the candidate waits for an admin: triage promote {candidate.card.version}"
+        progress(total, total, waiting)
     return {
         "live": live.card.version,
         "candidate": candidate.card.version,

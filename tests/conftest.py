@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -49,11 +51,16 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One real model, trained from the corpus once per test session."""
-    from classifier.training import train
-
+    """One real model, trained from the corpus once per test session by the real command; what
+    it printed is kept in train.log beside it (test_model checks the progress it shows)."""
     folder = tmp_path_factory.mktemp("models")
-    train(folder)
+    trained = subprocess.run(
+        [sys.executable, "-m", "classifier", "--model-dir", str(folder), "train"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (folder / "train.log").write_text(trained.stderr, encoding="utf-8")
     return folder
 
 

@@ -1,4 +1,6 @@
+import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +10,7 @@ import pytest
 
 from classifier import registry
 from classifier.model import UNINFORMATIVE, choose_route_threshold
+from classifier.progress import StepBar
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +227,28 @@ def test_a_model_file_holding_an_unlisted_type_is_refused(model_dir: Path, tmp_p
     (copy / version / registry.CARD_FILE).write_text(json.dumps(card))
     with pytest.raises(registry.ModelIntegrityError, match="untrusted"):
         registry.load_version(copy, version)
+
+
+def test_training_shows_its_progress_step_by_step(model_dir: Path) -> None:
+    """`train` printed one line per step (stderr is not a terminal here), in order, to the end."""
+    lines = (model_dir / "train.log").read_text(encoding="utf-8").splitlines()
+    steps = [re.match(r"\[Training (\d+)/(\d+)\] (.+)", line) for line in lines]
+    assert all(steps), lines
+    done = [int(step[1]) for step in steps]
+    assert done == sorted(done) and done[-1] == int(steps[0][2]) > 5
+    assert "fold 1 of 5" in lines[0]
+    assert steps[-1][3].startswith(f"saved model {registry.live_version(model_dir)}")
+
+
+def test_progress_on_a_terminal_is_a_bar() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = StepBar("Training", screen)
+    for done in range(4):
+        bar(done, 3, f"step {done}")
+    shown = screen.getvalue()
+    assert "Training" in shown and "100%" in shown and "step 3" in shown
+    assert shown.endswith("\n")  # the finished bar leaves the line for what comes next

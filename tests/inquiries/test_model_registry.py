@@ -50,12 +50,17 @@ def test_retrain_uses_staff_labels_and_waits_for_an_admin(own_models_app: Flask)
         db.session.commit()
         assert [e.objective for e in model_registry.staff_examples()] == [9]
 
-        messages: list[str] = []
-        result = model_registry.retrain(auto_promote=False, progress=messages.append)
+        steps: list[tuple[int, int, str]] = []
+        result = model_registry.retrain(
+            auto_promote=False, progress=lambda *step: steps.append(step)
+        )
         assert not result["promoted"]
         assert set(result["comparison"]) == {"live", "candidate"}
         assert set(result["comparison"]["candidate"]) >= {"macro_f1", "auto_route_precision"}
-        assert any("[1/3]" in m for m in messages) and any("[3/3]" in m for m in messages)
+        # Progress goes forward step by step to the end, with the same total throughout.
+        assert [done for done, _, _ in steps] == sorted(done for done, _, _ in steps)
+        assert {total for _, total, _ in steps} == {steps[-1][0]}
+        assert "triage promote" in steps[-1][2]
         model_dir = Path(app.config["MODEL_DIR"])
         assert registry.live_version(model_dir) == first.version  # unchanged
         candidate = db.session.get(ModelVersion, result["candidate"])
