@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import current_app
@@ -12,7 +13,9 @@ from flask_migrate import upgrade as migrate_upgrade
 from flask_migrate.cli import db as migrate_db
 
 from classifier.progress import StepBar
+from config.settings import LANGUAGES
 from inquiries import create_app
+from inquiries.queue import SHOW_ALL, SHOW_CHOICES
 
 
 def _say(message: str) -> None:
@@ -185,6 +188,66 @@ def purge_command() -> None:
     with click.progressbar(length=len(due), label="Anonymising", file=sys.stderr) as bar:
         done = privacy.purge(due, progress=bar.update)
     click.echo(f"{done} inquiries anonymised")
+
+
+@main.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+def import_command(file: TextIO) -> None:
+    """Submit inquiries received another way: a JSONL FILE ('-' for stdin), one object per line
+    with the API's fields. Nothing is stored unless every line is valid; lines imported before
+    are skipped."""
+    from flask_babel import force_locale
+
+    from inquiries import bulk_import
+
+    with force_locale("en"):
+        inquiries, problems = bulk_import.check_lines(file)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(problems)} invalid lines: nothing was imported")
+    with click.progressbar(length=len(inquiries), label="Importing", file=sys.stderr) as bar:
+        imported, skipped = bulk_import.import_inquiries(
+            inquiries, current_app.config["BABEL_DEFAULT_LOCALE"], progress=bar.update
+        )
+    click.echo(f"{imported} inquiries imported, {skipped} skipped (imported before)")
+
+
+@main.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8", lazy=True))
+@click.option(
+    "--show",
+    type=click.Choice(SHOW_CHOICES),
+    default=SHOW_ALL,
+    show_default=True,
+    help="Which inquiries: all, those waiting for staff, a queue bucket or a status.",
+)
+@click.option("--objective", type=click.IntRange(0, 9), help="Only this objective.")
+@click.option("--language", type=click.Choice(LANGUAGES), help="Only this language.")
+@click.option("--search", default="", help="Only inquiries whose text or sender matches.")
+@with_appcontext
+def export_command(
+    file: TextIO, show: str, objective: int | None, language: str | None, search: str
+) -> None:
+    """Write inquiries to FILE ('-' for stdout) as CSV, with the columns of the triage queue's
+    download, oldest first."""
+    from sqlalchemy import func, select
+
+    from inquiries import queue
+    from inquiries.export import csv_lines, objectives_by_code
+    from inquiries.extensions import db
+
+    chosen = queue.QueueFilter(show=show, objective=objective, language=language, search=search)
+    query = queue.filtered(chosen, user_id=0)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    lines = csv_lines(query, objectives_by_code(), current_app.config["BABEL_DEFAULT_LOCALE"])
+    with click.progressbar(length=total or 0, label="Exporting", file=sys.stderr) as bar:
+        file.write(next(lines))
+        for line in lines:
+            file.write(line)
+            bar.update(1)
+    click.echo(f"{total} inquiries exported", err=True)
 
 
 @main.command("prepare")

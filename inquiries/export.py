@@ -1,4 +1,5 @@
-"""The filtered queue as CSV, streamed row by row so a large export never sits in memory."""
+"""Inquiries as CSV, written row by row so a large export never sits in memory: the triage
+queue's download and `triage export` use the same columns."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 from collections.abc import Iterator
 
 from flask import Response, stream_with_context
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from inquiries.extensions import db
 from inquiries.models import Inquiry, Objective
@@ -61,23 +62,31 @@ def _row(inquiry: Inquiry, objectives: dict[int, Objective], language: str) -> l
     return [_cell(value) for value in values]
 
 
+def objectives_by_code() -> dict[int, Objective]:
+    return {o.code: o for o in db.session.scalars(select(Objective).order_by(Objective.code))}
+
+
+def csv_lines(
+    query: Select[tuple[Inquiry]], objectives: dict[int, Objective], language: str
+) -> Iterator[str]:
+    """The header line, then one line per inquiry."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for inquiry in db.session.scalars(query.execution_options(yield_per=500)):
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(_row(inquiry, objectives, language))
+    yield buffer.getvalue()
+
+
 def queue_csv(
     query: Select[tuple[Inquiry]], objectives: dict[int, Objective], language: str
 ) -> Response:
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
-        for inquiry in db.session.scalars(query.execution_options(yield_per=500)):
-            writer.writerow(_row(inquiry, objectives, language))
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
     name = f"triage-queue-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(lines()),
+        stream_with_context(csv_lines(query, objectives, language)),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',

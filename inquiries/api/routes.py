@@ -6,39 +6,21 @@ from flask import current_app, jsonify, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from werkzeug.datastructures import MultiDict
 
 from config.settings import LANGUAGES
-from inquiries import api_tokens
+from inquiries import api_tokens, inquiry_payload
 from inquiries.api import bp
 from inquiries.api.openapi import openapi_document
 from inquiries.extensions import csrf, limiter
-from inquiries.forms import InquiryForm, submit_limit
+from inquiries.forms import submit_limit
 from inquiries.links import status_url
 from inquiries.models import ApiToken
 from inquiries.models.types import utcnow
 from inquiries.submission import submit_inquiry
 
-TEXT_FIELDS = ("email", "message", "name", "organisation", "subject", "language")
-FLAG_FIELDS = ("consent_to_share",)
-
 
 def _error(status: int, errors: dict[str, list[str]]) -> tuple[Any, int]:
     return jsonify({"errors": errors}), status
-
-
-def _type_errors(payload: dict[str, Any]) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for key, value in payload.items():
-        if key in TEXT_FIELDS:
-            if value is not None and not isinstance(value, str):
-                errors[key] = [_("This field must be text.")]
-        elif key in FLAG_FIELDS:
-            if not isinstance(value, bool):
-                errors[key] = [_("This field must be true or false.")]
-        else:
-            errors[key] = [_("Unknown field.")]
-    return errors
 
 
 def _response_language(payload: Any) -> str:
@@ -50,7 +32,11 @@ def _response_language(payload: Any) -> str:
 def openapi() -> Any:
     """The API's description, generated from the same field lists the handler checks."""
     return jsonify(
-        openapi_document(TEXT_FIELDS, FLAG_FIELDS, current_app.config["MAX_MESSAGE_CHARS"])
+        openapi_document(
+            inquiry_payload.TEXT_FIELDS,
+            inquiry_payload.FLAG_FIELDS,
+            current_app.config["MAX_MESSAGE_CHARS"],
+        )
     )
 
 
@@ -91,17 +77,9 @@ def create_inquiry() -> tuple[Any, int]:
             )
         if not isinstance(payload, dict):
             return _error(400, {"body": [_("The body must be one JSON object.")]})
-        errors = _type_errors(payload)
-        if errors:
+        fields, errors = inquiry_payload.check(payload)
+        if fields is None:
             return _error(422, errors)
-        formdata = MultiDict(
-            {k: v for k, v in payload.items() if k in TEXT_FIELDS and v is not None}
-        )
-        form = InquiryForm(formdata=formdata, meta={"csrf": False})
-        if not form.validate():
-            return _error(422, {k: [str(m) for m in v] for k, v in form.errors.items()})
-        fields = form.cleaned()
-        fields["consent_to_share"] = payload.get("consent_to_share", True)
         if token is not None:
             token.last_used_at = utcnow()
         inquiry = submit_inquiry(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from inquiries import accounts, dashboard, decisions, outbox, queue, similarity
-from inquiries.export import queue_csv
+from inquiries.export import objectives_by_code, queue_csv
 from inquiries.extensions import db
 from inquiries.forms import choices, flash_form_errors
 from inquiries.models import Inquiry, Objective, Service, StaffUser
@@ -41,9 +41,7 @@ REFUSALS = {
 def _objectives() -> dict[int, Objective]:
     """The ten objectives, read once per request (pages and forms all need them)."""
     if "objectives" not in g:
-        g.objectives = {
-            o.code: o for o in db.session.scalars(select(Objective).order_by(Objective.code))
-        }
+        g.objectives = objectives_by_code()
     return g.objectives
 
 
