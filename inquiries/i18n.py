@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, has_request_context, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 
 from config.settings import LANGUAGES
 from inquiries.extensions import babel
@@ -22,6 +25,12 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+def format_when(value: datetime, format: str = "medium") -> str:
+    """A date and time as people in Belgium write them in the page's language (English too:
+    7 Dec 2026, 15:05, not Dec 7, 2026, 3:05 PM), in DISPLAY_TIMEZONE."""
+    return babel_format_datetime(value, format, tzinfo=get_timezone(), locale=f"{get_locale()}_BE")
+
+
 def language_links() -> list[dict[str, str]]:
     """Links to this same page in each language, for the language switch."""
     args = {**(request.view_args or {}), **request.args.to_dict()}
@@ -36,3 +45,4 @@ def language_links() -> list[dict[str, str]]:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(language_links=language_links, get_locale=get_locale)
+    app.jinja_env.filters["datetimeformat"] = format_when

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from classifier.language import detect_language
 from inquiries import outbox
 from inquiries.extensions import db
 from inquiries.mailer import new_delivery
 from inquiries.models import Inquiry, MailKind, Status
+
+# How an inquiry reached us, as staff pages name it.
+CHANNELS = {"form": _l("the web form"), "api": _l("the API"), "import": _l("an import")}
 
 
 def answer_language(declared: str | None, message: str, fallback: str) -> tuple[str, str | None]:

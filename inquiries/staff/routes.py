@@ -3,13 +3,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from inquiries import accounts
 from inquiries.extensions import db, limiter
+from inquiries.i18n import format_when
 from inquiries.models import StaffUser
 from inquiries.staff import bp
 from inquiries.staff.access import admin_required, staff_required
@@ -48,7 +48,7 @@ def login() -> object:
             form.form_errors.append(
                 _(
                     "Too many wrong attempts: this account is locked until %(time)s.",
-                    time=format_datetime(attempt.locked_until, "short"),
+                    time=format_when(attempt.locked_until, "short"),
                 )
             )
         else:

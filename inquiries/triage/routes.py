@@ -18,6 +18,7 @@ from inquiries.forms import choices, flash_form_errors
 from inquiries.models import Inquiry, Objective, Service, StaffUser
 from inquiries.pipeline import classification_text
 from inquiries.staff.access import staff_required
+from inquiries.submission import CHANNELS
 from inquiries.triage import bp
 from inquiries.triage.forms import (
     AssignForm,
@@ -135,6 +136,7 @@ def inquiry(inquiry_id: int) -> str:
         inquiry=item,
         objectives=objectives,
         bucket=queue.bucket_of(item),
+        channel=CHANNELS.get(item.channel, item.channel),
         similar=similarity.similar_to(item, classification_text(item)),
         open=item.status in decisions.OPEN,
         **_forms(item),

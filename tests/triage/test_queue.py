@@ -159,3 +159,29 @@ def test_csv_export_of_the_filtered_queue(app: Flask, staff, make_inquiry) -> No
     assert rows[0]["message"].startswith("'=HYPERLINK")  # never a formula in a spreadsheet
     assert rows[0]["name"] == "'+Attacker"
     assert rows[0]["reference"].startswith("AI-")
+
+
+def test_dates_and_channels_read_as_people_in_belgium_write_them(
+    app: Flask, staff, make_inquiry
+) -> None:
+    inquiry_id = make_inquiry("Een vraag over een algoritme bij het OCMW.")
+    with app.app_context():
+        inquiry = db.session.get(Inquiry, inquiry_id)
+        inquiry.channel = "import"
+        inquiry.created_at = inquiry.created_at.replace(
+            year=2026, month=3, day=9, hour=13, minute=5, second=0
+        )  # 14:05 in Brussels (winter time)
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, *TRIAGER)
+    expected = {
+        "en": ("09 Mar 2026, 14:05:00", "via an import"),
+        "nl": ("9 mrt 2026, 14:05:00", "via een import"),
+        "fr": ("9 mars 2026, 14:05:00", "un import"),
+        "de": ("09.03.2026, 14:05:00", "einen Import"),
+    }
+    for language, (when, channel) in expected.items():
+        page = client.get(f"/triage/inquiries/{inquiry_id}?lang={language}").get_data(True)
+        assert when in page and channel in page, language
+    queue_page = client.get("/triage?lang=en").get_data(True)
+    assert "09/03/26, 14:05" in queue_page  # day first, 24 hours: not 3/9/26, 2:05 PM
