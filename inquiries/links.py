@@ -2,9 +2,7 @@
 
 from flask import url_for
 
-from inquiries.models import Inquiry
 
-
-def status_url(inquiry: Inquiry) -> str:
+def status_url(status_token: str) -> str:
     """The submitter's unguessable status page (its token is the only key to it)."""
-    return url_for("intake.status", token=inquiry.status_token, _external=True)
+    return url_for("intake.status", token=status_token, _external=True)

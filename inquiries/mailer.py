@@ -53,12 +53,15 @@ def new_delivery(
     language: str,
     service_key: str | None = None,
     dedup: str = "",
+    new_inquiry: bool = False,
 ) -> Delivery:
-    """A delivery in the current transaction; dedup makes a second request for it a no-op."""
+    """A delivery in the current transaction; dedup makes a second request for it a no-op (an
+    inquiry stored in this same transaction has no deliveries yet: no need to look)."""
     key = f"{kind}:{inquiry.id}:{dedup or service_key or recipient}"
-    existing = db.session.scalar(select(Delivery).where(Delivery.dedup_key == key))
-    if existing is not None:
-        return existing
+    if not new_inquiry:
+        existing = db.session.scalar(select(Delivery).where(Delivery.dedup_key == key))
+        if existing is not None:
+            return existing
     is_root = kind == MailKind.ACKNOWLEDGEMENT
     delivery = Delivery(
         inquiry_id=inquiry.id,
@@ -117,7 +120,7 @@ def build_message(delivery: Delivery) -> Message:
         context = {
             "inquiry": inquiry,
             "delivery": delivery,
-            "status_link": status_url(inquiry),
+            "status_link": status_url(inquiry.status_token),
             **context,
         }
         body = render_template(f"emails/{delivery.kind}.txt", **context)

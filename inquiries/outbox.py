@@ -56,15 +56,17 @@ def commit_and_publish() -> None:
     """Commit, then publish what the transaction queued; nothing is published if it fails."""
     pending = db.session.info.pop(_PENDING, [])
     try:
+        db.session.flush()  # the rows' ids, read now: the commit expires them
+        tasks = [
+            (item.task, (item.inquiry_id, item.id)) if isinstance(item, OutboxMessage) else item
+            for item in pending
+        ]
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    for item in pending:
-        if isinstance(item, OutboxMessage):
-            publish(item.task, item.inquiry_id, item.id)
-        else:
-            publish(item[0], *item[1])
+    for task, args in tasks:
+        publish(task, *args)
 
 
 def complete(outbox_id: int | None) -> None:

@@ -3,6 +3,7 @@ row for classification and the acknowledgement mail; tasks are published only af
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -17,10 +18,26 @@ from inquiries.models import Inquiry, MailKind, Status
 CHANNELS = {"form": _l("the web form"), "api": _l("the API"), "import": _l("an import")}
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What the submitter is told at once, read before the commit so answering needs no query."""
+
+    id: int
+    reference: str
+    status: str
+    status_token: str
+
+
 def answer_language(declared: str | None, message: str, fallback: str) -> tuple[str, str | None]:
-    """(language to answer in, detected language): what they asked for, else what they wrote in."""
+    """(language to answer in, detected language): what they asked for, else what they wrote in.
+
+    Detection runs here only when nothing was asked for; the worker's classification records
+    the written language of every inquiry anyway.
+    """
+    if declared:
+        return declared, None
     detected = detect_language(message)
-    return declared or detected or fallback, detected
+    return detected or fallback, detected
 
 
 def submit_inquiry(
@@ -29,8 +46,8 @@ def submit_inquiry(
     channel: str,
     interface_language: str,
     integration: str | None = None,
-) -> Inquiry:
-    """Store a validated inquiry and promise its acknowledgement; returns it with its reference."""
+) -> Receipt:
+    """Store a validated inquiry and promise its acknowledgement."""
     language, detected = answer_language(
         fields.get("language"), fields["message"], interface_language
     )
@@ -53,9 +70,14 @@ def submit_inquiry(
     inquiry.record("received", actor=f"submitter:{channel}", detail=detail)
     outbox.enqueue("classify_inquiry", inquiry)
     acknowledgement = new_delivery(
-        inquiry, MailKind.ACKNOWLEDGEMENT, recipient=inquiry.email, language=language
+        inquiry,
+        MailKind.ACKNOWLEDGEMENT,
+        recipient=inquiry.email,
+        language=language,
+        new_inquiry=True,
     )
     db.session.flush()
     outbox.after_commit("deliver_mail", acknowledgement.id)
+    receipt = Receipt(inquiry.id, inquiry.reference or "", inquiry.status, inquiry.status_token)
     outbox.commit_and_publish()
-    return inquiry
+    return receipt

@@ -92,6 +92,6 @@ def create_inquiry() -> tuple[Any, int]:
         {
             "reference": inquiry.reference,
             "status": inquiry.status,
-            "status_url": status_url(inquiry),
+            "status_url": status_url(inquiry.status_token),
         }
     ), 202
