@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import sklearn
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -173,6 +175,35 @@ def _class_weights(estimator: Any) -> np.ndarray:
     return np.asarray(estimator.feature_log_prob_)
 
 
+Probabilities = Callable[[Any], np.ndarray]
+
+
+def _probabilities(estimator: Any) -> Probabilities:
+    """The estimator's predict_proba; for a sigmoid-calibrated linear model, the same numbers as
+    one matrix product (a test holds them equal). sklearn checks its input again for each of the
+    ten calibrators, which cost a third of a prediction; the arithmetic itself costs nothing."""
+    if not (
+        isinstance(estimator, CalibratedClassifierCV)
+        and estimator.method == "sigmoid"
+        and len(estimator.calibrated_classifiers_) == 1
+        and hasattr(estimator.calibrated_classifiers_[0].estimator, "coef_")
+    ):
+        return estimator.predict_proba
+    calibrated = estimator.calibrated_classifiers_[0]
+    weights = calibrated.estimator.coef_.T
+    intercept = calibrated.estimator.intercept_
+    slope = np.array([c.a_ for c in calibrated.calibrators])
+    offset = np.array([c.b_ for c in calibrated.calibrators])
+
+    def probabilities(features: Any) -> np.ndarray:
+        per_class = expit(-(slope * (features @ weights + intercept) + offset))
+        total = per_class.sum(axis=1, keepdims=True)
+        uniform = np.full_like(per_class, 1 / per_class.shape[1])
+        return np.divide(per_class, total, out=uniform, where=total > 0)
+
+    return probabilities
+
+
 class TrainedModel:
     """A fitted pipeline with its card; decides route or review and says why."""
 
@@ -182,6 +213,7 @@ class TrainedModel:
         self.classes = [int(c) for c in pipeline.classes_]
         self._features: FeatureUnion = pipeline.named_steps["features"]
         self._estimator = pipeline.named_steps["model"]
+        self._probabilities = _probabilities(self._estimator)
         weights = _class_weights(self._estimator)
         # Column ranges of the readable blocks (words and thesaurus concepts, not character
         # n-grams) in the feature matrix, with their names, for explanations.
@@ -232,8 +264,10 @@ class TrainedModel:
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []
-        features = self._features.transform(list(texts)).tocsr()
-        matrix = self._estimator.predict_proba(features)
+        # The pipeline made these features itself: sklearn need not check them again.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            features = self._features.transform(list(texts)).tocsr()
+        matrix = self._probabilities(features)
         predictions = []
         for index, (text, row) in enumerate(zip(texts, matrix, strict=True)):
             probabilities = {code: float(p) for code, p in zip(self.classes, row, strict=True)}

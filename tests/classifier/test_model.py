@@ -252,3 +252,18 @@ def test_progress_on_a_terminal_is_a_bar() -> None:
     shown = screen.getvalue()
     assert "Training" in shown and "100%" in shown and "step 3" in shown
     assert shown.endswith("\n")  # the finished bar leaves the line for what comes next
+
+
+def test_fast_probabilities_are_sklearns_own(model) -> None:
+    """The model computes calibrated probabilities itself (for speed): they must be exactly what
+    the fitted scikit-learn pipeline says, for questions of every kind and length."""
+    texts = [
+        "Mag mijn werkgever met AI-camera's bijhouden hoe snel ik werk?",
+        "Bonjour, je voudrais renouveler mon passeport.",
+        "asdfgh qwerty",
+        "",
+        "Welche Förderung gibt es für KI in kleinen Betrieben in Ostbelgien? " * 40,
+        "Who checks the algorithms the police use to decide where to patrol?",
+    ]
+    ours = np.array([list(p.probabilities.values()) for p in model.predict_many(texts)])
+    assert np.allclose(ours, model.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
