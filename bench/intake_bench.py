@@ -1,6 +1,7 @@
 """Benchmark of intake: POST /api/v1/inquiries under gunicorn with PostgreSQL and the Redis broker,
 side by side with a bare Flask app under the same gunicorn settings in the same run (the ratio is
-the figure that matters on a noisy machine). Load from wrk (Debian's package) on loopback.
+the figure that matters on a noisy machine), and with a bare app that only makes the one durable
+commit a stored inquiry needs (the floor). Load from wrk (Debian's package) on loopback.
 Appends to docs/benchmarks.md.
 
     .venv/bin/python bench/intake_bench.py [--seconds 15] [--connections 16] [--workers 4]
@@ -141,6 +142,7 @@ def main() -> None:
     try:
         for name, target, port in (
             ("bare Flask app", "bench.bare_app:app", 8761),
+            ("bare Flask app + one INSERT and commit", "bench.commit_app:app", 8763),
             ("AI contact point (PostgreSQL + Redis)", "inquiries.wsgi:app", 8762),
         ):
             server = gunicorn(target, port, args.workers, env)
