@@ -119,7 +119,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "task_publish_retry": False,
-            "worker_cancel_long_running_tasks_on_connection_loss": True,
+            # A task running when the broker goes away finishes its work: cancelling it could cut a
+            # mail in the middle of its SMTP conversation, which must then never be resent blindly
+            # (a person has to check). Its message comes back later, and every task is idempotent.
+            "worker_cancel_long_running_tasks_on_connection_loss": False,
             "timezone": "Europe/Brussels",
         },
         "BROKER_DATA_DIR": str(broker_dir),
@@ -136,6 +139,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_MAX_ATTEMPTS": _int(env, "MAIL_MAX_ATTEMPTS", 6),
         "MAIL_RETRY_BASE_SECONDS": _int(env, "MAIL_RETRY_BASE_SECONDS", 15),
+        "MAIL_DISPATCH_LEASE_SECONDS": _int(env, "MAIL_DISPATCH_LEASE_SECONDS", 120),
         "OUTBOX_REPUBLISH_SECONDS": _int(env, "OUTBOX_REPUBLISH_SECONDS", 60),
         "REMINDER_CHECK_SECONDS": _int(env, "REMINDER_CHECK_SECONDS", 3600),
         "RELAY_INTERVAL_SECONDS": _int(env, "RELAY_INTERVAL_SECONDS", 10),

@@ -30,7 +30,6 @@ from inquiries.models.types import utcnow
 log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 30
-DISPATCH_LEASE = timedelta(minutes=2)  # a published delivery is published again after this
 SEND_LEASE = timedelta(minutes=5)  # a claim older than this means the sender died
 RECORD_RETRY_PAUSES = (0, 1, 2, 4, 8, 15)  # seconds; a database restart takes a few
 
@@ -38,6 +37,11 @@ RECORD_RETRY_PAUSES = (0, 1, 2, 4, 8, 15)  # seconds; a database restart takes a
 def mail_domain() -> str:
     address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     return address.rpartition("@")[2] or "localhost"
+
+
+def _dispatch_lease() -> timedelta:
+    """How long a published delivery waits for its task before it is published again."""
+    return timedelta(seconds=current_app.config["MAIL_DISPATCH_LEASE_SECONDS"])
 
 
 def thread_root(inquiry: Inquiry) -> str:
@@ -72,7 +76,7 @@ def new_delivery(
         language=language,
         message_id=thread_root(inquiry) if is_root else make_msgid(kind, mail_domain()),
         state=DeliveryState.PENDING,
-        next_attempt_at=utcnow() + DISPATCH_LEASE,
+        next_attempt_at=utcnow() + _dispatch_lease(),
     )
     db.session.add(delivery)
     return delivery
@@ -257,7 +261,7 @@ def due_deliveries(limit: int = 200) -> list[int]:
         .limit(limit)
     ).all()
     for row in rows:
-        row.next_attempt_at = now + DISPATCH_LEASE
+        row.next_attempt_at = now + _dispatch_lease()
     return [row.id for row in rows]
 
 

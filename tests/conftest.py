@@ -6,6 +6,7 @@ skip, except when CI=true, where a missing service is a failure.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -69,11 +70,17 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class MailBox:
-    """What a real SMTP server (aiosmtpd) received, and a way to make it refuse mail."""
+    """What a real SMTP server (aiosmtpd) received, and ways to make it refuse mail or sit in
+    the middle of a conversation."""
 
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     refuse_with: str | None = None
+    # A mail of this X-Triage-Kind is held after its DATA arrived, before the server answers:
+    # `holding` is set then, and the server drops the mail (451) once `let_go` is set.
+    hold: str | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
+    let_go: threading.Event = field(default_factory=threading.Event)
     arrived: threading.Condition = field(default_factory=threading.Condition)
     controller: Controller | None = None
 
@@ -91,6 +98,11 @@ class MailBox:
         if self.refuse_with:
             return self.refuse_with
         message = message_from_bytes(envelope.original_content, policy=policy.default)  # type: ignore[attr-defined]
+        if self.hold and message["X-Triage-Kind"] == self.hold:
+            self.holding.set()
+            while not self.let_go.is_set():
+                await asyncio.sleep(0.05)
+            return "451 the conversation was cut before the mail was accepted"
         with self.arrived:
             self.messages.append(message)  # type: ignore[arg-type]
             self.arrived.notify_all()
