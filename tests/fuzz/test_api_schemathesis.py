@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -15,24 +14,8 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.generation import GenerationMode
-from sqlalchemy import func, select
 
-from inquiries.extensions import db
-from inquiries.models import Inquiry
-from tests.conftest import build_app
-
-
-@pytest.fixture
-def open_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_dir: Path) -> Flask:
-    """The API without its rate limit (a fuzzer is one very busy client)."""
-    return build_app(
-        monkeypatch, tmp_path / "instance", model_dir, SUBMIT_RATE_LIMIT="100000 per minute"
-    )
-
-
-def stored(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count(Inquiry.id))) or 0
+from tests.fuzz.conftest import stored
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
