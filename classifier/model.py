@@ -24,8 +24,11 @@ from classifier.progress import Progress, silent
 from classifier.thesaurus import ConceptAnnotator, load_terms
 
 OUT_OF_SCOPE = 0
-TARGET_ROUTE_PRECISION = 0.97
-MAX_OUT_OF_SCOPE_ROUTED = 0.02
+# Automatic routing must be right 97% of the time and route under 2% of out-of-scope messages on
+# questions the model has never seen. Cross-validated estimates overshot both on held-out data
+# (96.97% and 3.6% on 2026-12-07), so the threshold is chosen with a margin.
+TARGET_ROUTE_PRECISION = 0.975
+MAX_OUT_OF_SCOPE_ROUTED = 0.01
 MIN_ROUTE_THRESHOLD = 0.35
 SECONDARY_THRESHOLD = 0.20
 EXPLANATION_TERMS = 6
