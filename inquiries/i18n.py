@@ -25,10 +25,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
-def format_when(value: datetime, format: str = "medium") -> str:
-    """A date and time as people in Belgium write them in the page's language (English too:
-    7 Dec 2026, 15:05, not Dec 7, 2026, 3:05 PM), in DISPLAY_TIMEZONE."""
-    return babel_format_datetime(value, format, tzinfo=get_timezone(), locale=f"{get_locale()}_BE")
+def format_when(value: datetime | str, format: str = "medium") -> str:
+    """A date and time (or its ISO text) as people in Belgium write them in the page's or mail's
+    language (English too: 7 Dec 2026, 15:05, not Dec 7, 2026, 3:05 PM), in DISPLAY_TIMEZONE."""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return babel_format_datetime(when, format, tzinfo=get_timezone(), locale=f"{get_locale()}_BE")
 
 
 def language_links() -> list[dict[str, str]]:

@@ -95,3 +95,20 @@ def test_submitted_text_is_escaped_on_the_page(app: Flask, client) -> None:
     page = response.get_data(as_text=True)
     assert hostile not in page
     assert count(app) == 0
+
+
+def test_status_page_dates_read_as_in_belgium(app: Flask, client) -> None:
+    fields = hidden_fields(client.get("/?lang=nl").get_data(as_text=True))
+    response = client.post(
+        "/",
+        data={
+            **fields,
+            "email": "jan@example.org",
+            "message": "Mag de gemeente camera's met gezichtsherkenning gebruiken op de markt?",
+        },
+    )
+    assert response.status_code == 303
+    status_page = response.headers["Location"].replace("/received/", "/status/")
+    page = client.get(status_page + "?lang=nl").get_data(as_text=True)
+    history = page.split('class="timeline"')[1]
+    assert re.search(r"<time datetime=\"[^\"]+\">\d{1,2}/\d{2}/\d{4}, \d{2}:\d{2}</time>", history)
