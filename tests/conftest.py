@@ -296,6 +296,23 @@ def csrf_of(page_html: str) -> str:
     return match.group(1)
 
 
+def form_fields(page_html: str) -> dict[str, str]:
+    """The public form's hidden fields: its CSRF token and the signed time it was shown."""
+    import re
+
+    fields = dict(
+        re.findall(r'name="(csrf_token|opened)" type="hidden" value="([^"]+)"', page_html)
+    )
+    assert set(fields) == {"csrf_token", "opened"}, "the form carries its CSRF token and clock"
+    return fields
+
+
+def send_form(client, page_language: str | None = None, **fields: str):
+    """Open the public form (in a language, or the browser's) and send it with these fields."""
+    page = client.get(f"/?lang={page_language}" if page_language else "/")
+    return client.post("/", data={**form_fields(page.get_data(as_text=True)), **fields})
+
+
 def sign_in(client, email: str, password: str):
     """Sign in through the real form (with its CSRF token), as a person would."""
     page = client.get("/staff/login")

@@ -1,6 +1,5 @@
 """Bots are refused (honeypot, minimum fill time, rate limits) while a person gets through."""
 
-import re
 import time
 
 from flask import Flask
@@ -8,6 +7,7 @@ from sqlalchemy import func, select
 
 from inquiries.extensions import db
 from inquiries.models import Inquiry
+from tests.conftest import form_fields, send_form
 
 QUESTION = "Mag een gemeente camerabeelden met gezichtsherkenning analyseren op de markt?"
 
@@ -17,17 +17,8 @@ def stored(app: Flask) -> int:
         return db.session.scalar(select(func.count()).select_from(Inquiry))
 
 
-def form_fields(page: str) -> dict[str, str]:
-    fields = dict(re.findall(r'name="(csrf_token|opened)" type="hidden" value="([^"]+)"', page))
-    assert set(fields) == {"csrf_token", "opened"}
-    return fields
-
-
 def post_form(client, **extra: str):
-    fields = form_fields(client.get("/?lang=nl").get_data(as_text=True))
-    return client.post(
-        "/", data={**fields, "email": "an@example.org", "message": QUESTION, **extra}
-    )
+    return send_form(client, "nl", **{"email": "an@example.org", "message": QUESTION, **extra})
 
 
 def test_a_form_sent_too_fast_is_refused_then_accepted(app: Flask, client) -> None:

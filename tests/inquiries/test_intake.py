@@ -5,12 +5,7 @@ from sqlalchemy import func, select
 
 from inquiries.extensions import db
 from inquiries.models import Inquiry
-
-
-def hidden_fields(page: str) -> dict[str, str]:
-    fields = dict(re.findall(r'name="(csrf_token|opened)" type="hidden" value="([^"]+)"', page))
-    assert "csrf_token" in fields, "the form carries a CSRF token"
-    return fields
+from tests.conftest import send_form
 
 
 def count(app: Flask) -> int:
@@ -39,16 +34,13 @@ def test_browser_language_is_used_when_none_was_chosen(client) -> None:
 
 
 def test_form_submission_gives_a_reference(app: Flask, client) -> None:
-    fields = hidden_fields(client.get("/?lang=en").get_data(as_text=True))
-    response = client.post(
-        "/",
-        data={
-            **fields,
-            "email": "marie@example.org",
-            "language": "fr",
-            "message": "Comment la police fédérale utilise-t-elle la reconnaissance faciale?",
-            "consent_to_share": "y",
-        },
+    response = send_form(
+        client,
+        "en",
+        email="marie@example.org",
+        language="fr",
+        message="Comment la police fédérale utilise-t-elle la reconnaissance faciale?",
+        consent_to_share="y",
     )
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -70,8 +62,7 @@ def test_form_without_csrf_token_is_refused(app: Flask, client) -> None:
 
 
 def test_errors_are_listed_and_linked_to_their_fields(app: Flask, client) -> None:
-    fields = hidden_fields(client.get("/?lang=nl").get_data(as_text=True))
-    response = client.post("/", data={**fields, "email": "geen-adres", "message": ""})
+    response = send_form(client, "nl", email="geen-adres", message="")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'class="error-summary"' in page
@@ -81,31 +72,19 @@ def test_errors_are_listed_and_linked_to_their_fields(app: Flask, client) -> Non
 
 
 def test_submitted_text_is_escaped_on_the_page(app: Flask, client) -> None:
-    fields = hidden_fields(client.get("/").get_data(as_text=True))
     hostile = "<script>alert(1)</script>"
-    response = client.post(
-        "/",
-        data={
-            **fields,
-            "email": "x@example.org",
-            "subject": hostile,
-            "message": "short",
-        },
-    )
+    response = send_form(client, email="x@example.org", subject=hostile, message="short")
     page = response.get_data(as_text=True)
     assert hostile not in page
     assert count(app) == 0
 
 
 def test_status_page_dates_read_as_in_belgium(app: Flask, client) -> None:
-    fields = hidden_fields(client.get("/?lang=nl").get_data(as_text=True))
-    response = client.post(
-        "/",
-        data={
-            **fields,
-            "email": "jan@example.org",
-            "message": "Mag de gemeente camera's met gezichtsherkenning gebruiken op de markt?",
-        },
+    response = send_form(
+        client,
+        "nl",
+        email="jan@example.org",
+        message="Mag de gemeente camera's met gezichtsherkenning gebruiken op de markt?",
     )
     assert response.status_code == 303
     status_page = response.headers["Location"].replace("/received/", "/status/")

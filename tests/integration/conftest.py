@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -79,6 +80,15 @@ def stop_group(process: subprocess.Popen, signum: int) -> None:
     except ProcessLookupError:
         return
     process.wait(30)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen]]:
+    """Celery processes a test starts; each is stopped (with its pool) at the end."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        stop_group(process, signal.SIGTERM)
 
 
 class RedisServer:

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
@@ -25,14 +22,6 @@ from inquiries.queue import Bucket, bucket_of
 from tests.conftest import TRIAGER, csrf_of, sign_in
 from tests.integration.conftest import celery_process, stop_group
 from tests.integration.test_end_to_end import QUESTIONS, wait_until
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        stop_group(process, signal.SIGTERM)
 
 
 def _count(app: Flask, query) -> int:

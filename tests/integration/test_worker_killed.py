@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -19,14 +16,6 @@ from inquiries.extensions import db
 from inquiries.models import Classification, Delivery, DeliveryState, Inquiry, Status
 from tests.integration.conftest import celery_process, stop_group
 from tests.integration.test_end_to_end import QUESTIONS, wait_until
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        stop_group(process, signal.SIGTERM)
 
 
 def test_worker_killed_mid_work_loses_and_repeats_nothing(
