@@ -147,9 +147,10 @@ def main() -> None:
             statuses = Counter(db.session.scalars(select(Inquiry.status)))
             states = Counter(db.session.scalars(select(Delivery.state)))
             stored = db.session.scalar(select(func.count(Inquiry.id))) or 0
-            routed = set(
-                db.session.scalars(select(Inquiry.reference).where(Inquiry.status == "routed"))
-            )
+            routed = {
+                inquiry.reference
+                for inquiry in db.session.scalars(select(Inquiry).where(Inquiry.status == "routed"))
+            }
     finally:
         faults.done.set()
         stop_group(faults.worker, signal.SIGTERM)

@@ -156,7 +156,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATE_LIMIT_STORAGE_URL")
         or (broker_url if broker_url.startswith("redis") else "memory://"),
         "RATELIMIT_SWALLOW_ERRORS": True,
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # No X-RateLimit-* headers: each costs a round trip to the counters on every answer.
+        # A refusal still says when to come back (Retry-After, inquiries/errors.py).
+        "RATELIMIT_HEADERS_ENABLED": False,
         "FORM_MIN_FILL_SECONDS": _int(env, "FORM_MIN_FILL_SECONDS", 3),
         "PROXY_FIX_HOPS": _int(env, "PROXY_FIX_HOPS", 0),
         # Logs: one JSON object per line (production default), or plain text.

@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
@@ -38,12 +39,22 @@ def _messages() -> dict[int, str]:
     }
 
 
-def handle_http_error(error: HTTPException) -> tuple[object, int]:
+def handle_http_error(error: HTTPException) -> tuple[object, int, dict[str, str]]:
     code = error.code or 500
     message = _messages().get(code, error.name)
+    headers = _retry_after(error)
     if _wants_json():
-        return jsonify({"errors": {"request": [message]}}), code
-    return render_template("error.html", code=code, message=message), code
+        return jsonify({"errors": {"request": [message]}}), code, headers
+    return render_template("error.html", code=code, message=message), code, headers
+
+
+def _retry_after(error: HTTPException) -> dict[str, str]:
+    """When a refused client may try again: at the latest when the exceeded limit's window ends.
+    Known without asking the counter store, unlike Flask-Limiter's own headers, whose extra
+    Redis round trip on every answer cost a quarter of intake's CPU (docs/benchmarks.md)."""
+    if isinstance(error, RateLimitExceeded):
+        return {"Retry-After": str(error.limit.limit.get_expiry())}
+    return {}
 
 
 def handle_database_down(error: OperationalError) -> tuple[object, int, dict[str, str]]:
@@ -51,7 +62,7 @@ def handle_database_down(error: OperationalError) -> tuple[object, int, dict[str
     with contextlib.suppress(Exception):  # the connection may be gone for the rollback too
         db.session.rollback()
     log.warning("database unavailable: %s", type(error.orig).__name__)
-    answer, code = handle_http_error(ServiceUnavailable())
+    answer, code = handle_http_error(ServiceUnavailable())[:2]
     return answer, code, {"Retry-After": "30"}
 
 

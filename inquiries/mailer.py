@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 from functools import partial
+from typing import Any, Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -44,9 +45,46 @@ def _dispatch_lease() -> timedelta:
     return timedelta(seconds=current_app.config["MAIL_DISPATCH_LEASE_SECONDS"])
 
 
-def thread_root(inquiry: Inquiry) -> str:
+def thread_root(reference: str, inquiry_id: int) -> str:
     """The Message-ID every mail about one inquiry refers to, so mail clients thread them."""
-    return f"<{inquiry.reference}.{inquiry.id}@{mail_domain()}>"
+    return f"<{reference}.{inquiry_id}@{mail_domain()}>"
+
+
+class Numbered(Protocol):
+    """An inquiry, or the receipt intake writes before any Inquiry object exists."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def reference(self) -> str: ...
+
+
+def delivery_row(
+    inquiry: Numbered,
+    kind: MailKind,
+    *,
+    recipient: str,
+    language: str,
+    service_key: str | None = None,
+    dedup: str = "",
+) -> dict[str, Any]:
+    """The columns of a new delivery: new_delivery adds it through the ORM, intake through Core.
+    Its dedup key makes a second request for the same mail a no-op."""
+    is_root = kind == MailKind.ACKNOWLEDGEMENT
+    return {
+        "inquiry_id": inquiry.id,
+        "kind": kind,
+        "dedup_key": f"{kind}:{inquiry.id}:{dedup or service_key or recipient}",
+        "service_key": service_key,
+        "recipient": recipient,
+        "language": language,
+        "message_id": thread_root(inquiry.reference, inquiry.id)
+        if is_root
+        else make_msgid(kind, mail_domain()),
+        "state": DeliveryState.PENDING,
+        "next_attempt_at": utcnow() + _dispatch_lease(),
+    }
 
 
 def new_delivery(
@@ -57,27 +95,15 @@ def new_delivery(
     language: str,
     service_key: str | None = None,
     dedup: str = "",
-    new_inquiry: bool = False,
 ) -> Delivery:
-    """A delivery in the current transaction; dedup makes a second request for it a no-op (an
-    inquiry stored in this same transaction has no deliveries yet: no need to look)."""
-    key = f"{kind}:{inquiry.id}:{dedup or service_key or recipient}"
-    if not new_inquiry:
-        existing = db.session.scalar(select(Delivery).where(Delivery.dedup_key == key))
-        if existing is not None:
-            return existing
-    is_root = kind == MailKind.ACKNOWLEDGEMENT
-    delivery = Delivery(
-        inquiry_id=inquiry.id,
-        kind=kind,
-        dedup_key=key,
-        service_key=service_key,
-        recipient=recipient,
-        language=language,
-        message_id=thread_root(inquiry) if is_root else make_msgid(kind, mail_domain()),
-        state=DeliveryState.PENDING,
-        next_attempt_at=utcnow() + _dispatch_lease(),
+    """A delivery in the current transaction, or the one already asked for."""
+    row = delivery_row(
+        inquiry, kind, recipient=recipient, language=language, service_key=service_key, dedup=dedup
     )
+    existing = db.session.scalar(select(Delivery).where(Delivery.dedup_key == row["dedup_key"]))
+    if existing is not None:
+        return existing
+    delivery = Delivery(**row)
     db.session.add(delivery)
     return delivery
 
@@ -103,14 +129,15 @@ def _send(message: Message) -> None:
 
 def _headers(delivery: Delivery, inquiry: Inquiry) -> dict[str, str]:
     headers = {
-        "X-Triage-Reference": inquiry.reference or "",
+        "X-Triage-Reference": inquiry.reference,
         "X-Triage-Kind": delivery.kind,
         "Content-Language": delivery.language,
         "Auto-Submitted": "auto-generated",
     }
-    if delivery.message_id != thread_root(inquiry):
-        headers["In-Reply-To"] = thread_root(inquiry)
-        headers["References"] = thread_root(inquiry)
+    root = thread_root(inquiry.reference, inquiry.id)
+    if delivery.message_id != root:
+        headers["In-Reply-To"] = root
+        headers["References"] = root
     return headers
 
 

@@ -23,6 +23,7 @@ TASKS = {
     "classify_inquiry": "workers.tasks.classify_inquiry",
     "route_inquiry": "workers.tasks.route_inquiry",
     "deliver_mail": "workers.tasks.deliver_mail",
+    "take_in": "workers.tasks.take_in",
 }
 _PENDING = "outbox_pending"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from config.settings import LANGUAGES
 from inquiries.extensions import db
 from inquiries.models import Inquiry, Status
+from inquiries.models.inquiry import parse_reference
 from inquiries.models.types import utcnow
 
 PAGE_SIZE = 50
@@ -118,8 +119,14 @@ class QueueFilter:
 
 
 def _search_condition(text: str) -> ColumnElement[bool]:
-    if text.upper().startswith("AI-") and " " not in text:
-        return Inquiry.reference == text.upper()
+    reference = parse_reference(text)
+    if reference is not None:
+        year, number = reference
+        return and_(
+            Inquiry.id == number,
+            Inquiry.created_at >= datetime(year, 1, 1, tzinfo=UTC),
+            Inquiry.created_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+        )
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(
         *(

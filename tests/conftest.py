@@ -357,7 +357,6 @@ def make_inquiry(app: Flask) -> Callable[..., int]:
             )
             db.session.add(inquiry)
             db.session.flush()
-            inquiry.assign_reference()
             if objective is not None and confidence is not None:
                 inquiry.classifications.append(
                     Classification(

@@ -14,6 +14,16 @@ def classify_inquiry(inquiry_id: int, outbox_id: int | None = None) -> str | Non
 
 
 @shared_task(ignore_result=True)
+def take_in(inquiry_id: int, outbox_id: int, acknowledgement_id: int) -> str | None:
+    """A new inquiry's two tasks in one message, so intake publishes once: the acknowledgement
+    goes on as a task of its own (a slow mail server must not hold up routing), then the
+    inquiry is classified here. If this message is lost, the outbox relay republishes the
+    classification and the delivery dispatcher the acknowledgement."""
+    outbox.publish("deliver_mail", acknowledgement_id)
+    return pipeline.classify(inquiry_id, outbox_id)
+
+
+@shared_task(ignore_result=True)
 def route_inquiry(inquiry_id: int, outbox_id: int | None = None) -> str | None:
     return pipeline.route(inquiry_id, outbox_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from enum import StrEnum
@@ -34,6 +35,21 @@ def new_status_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def format_reference(created_at: datetime, inquiry_id: int) -> str:
+    """A reference people can read out on the phone, e.g. AI-2026-000123. It is the year and
+    the id, so it is not stored: storing it cost every new inquiry an UPDATE."""
+    return f"AI-{created_at:%Y}-{inquiry_id:06d}"
+
+
+_REFERENCE = re.compile(r"AI-(\d{4})-(\d{6,})")
+
+
+def parse_reference(text: str) -> tuple[int, int] | None:
+    """(year, id) of a reference as people type it (any case, spaces around), else None."""
+    found = _REFERENCE.fullmatch(text.strip().upper())
+    return (int(found[1]), int(found[2])) if found else None
+
+
 class Inquiry(db.Model):
     __tablename__ = "inquiries"
     __table_args__ = (
@@ -51,7 +67,6 @@ class Inquiry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     status_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_status_token)
     channel: Mapped[str] = mapped_column(String(8))
     email: Mapped[str] = mapped_column(String(254))
@@ -87,9 +102,9 @@ class Inquiry(db.Model):
         back_populates="inquiry", order_by="Delivery.id", cascade="all, delete-orphan"
     )
 
-    def assign_reference(self) -> None:
-        """A reference people can read out on the phone, e.g. AI-2026-000123 (needs the id)."""
-        self.reference = f"AI-{self.created_at:%Y}-{self.id:06d}"
+    @property
+    def reference(self) -> str:
+        return format_reference(self.created_at, self.id)
 
     def change_status(
         self, new: Status, *, actor: str, note: str = "", detail: dict[str, Any] | None = None
@@ -107,9 +122,11 @@ class Inquiry(db.Model):
         detail: dict[str, Any] | None = None,
         to_status: str | None = None,
     ) -> None:
-        """An audit event: who or what did what to this inquiry, and why."""
-        self.events.append(
+        """An audit event: who or what did what to this inquiry, and why. Added to the session
+        rather than appended to `events`, which would load the whole history first."""
+        db.session.add(
             AuditEvent(
+                inquiry=self,
                 actor=actor,
                 action=action,
                 from_status=self.status,

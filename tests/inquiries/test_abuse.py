@@ -54,6 +54,7 @@ def test_submissions_are_rate_limited_per_client(app: Flask, client) -> None:
     limited = client.post("/api/v1/inquiries", json=body, headers={"Accept-Language": "fr"})
     assert limited.status_code == 429
     assert "requêtes" in limited.get_json()["errors"]["request"][0]
+    assert limited.headers["Retry-After"] == "60"  # the minute's window ends within a minute
     assert post_form(client).status_code == 429  # the form shares the client's budget
     assert client.get("/").status_code == 200  # reading is never limited
     other = app.test_client()

@@ -41,7 +41,7 @@ def wait_until(condition, timeout: float = 60, every: float = 0.2) -> None:
 
 def statuses(app: Flask) -> dict[str, str]:
     with app.app_context():
-        return dict(db.session.execute(select(Inquiry.reference, Inquiry.status)).all())
+        return {i.reference: i.status for i in db.session.scalars(select(Inquiry))}
 
 
 def test_question_travels_from_api_to_the_service_mailbox(
@@ -85,10 +85,11 @@ def test_question_travels_from_api_to_the_service_mailbox(
         )
         assert sent == 6
 
-    # The worker timed every task it ran; /metrics reports it, and the broker's queue is empty.
+    # The worker timed every task it ran (take_in: acknowledge and classify one new inquiry);
+    # /metrics reports it, and the broker's queue is empty.
     metrics = client.get("/metrics").get_data(True)
     runs = re.search(
-        r'triage_task_duration_seconds_count\{task="workers.tasks.classify_inquiry"\} (\S+)',
+        r'triage_task_duration_seconds_count\{task="workers.tasks.take_in"\} (\S+)',
         metrics,
     )
     assert runs and float(runs.group(1)) == 3

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from inquiries import accounts, mailer, outbox
 from inquiries.extensions import db
 from inquiries.models import Classification, Delivery, DeliveryState, Inquiry, MailKind, Status
+from inquiries.models.inquiry import parse_reference
 from inquiries.models.types import utcnow
 from inquiries.queue import Bucket, bucket_of
 from tests.conftest import TRIAGER, csrf_of, sign_in
@@ -126,7 +127,7 @@ def test_worker_killed_in_the_middle_of_an_smtp_conversation(
 
     wait_until(lambda: state() == DeliveryState.UNCERTAIN, timeout=60)
     with app.app_context():
-        inquiry = db.session.scalar(select(Inquiry).where(Inquiry.reference == reference))
+        inquiry = db.session.get(Inquiry, parse_reference(reference)[1])
         assert inquiry.status == Status.DELIVERY_FAILED
         assert bucket_of(inquiry) == Bucket.DELIVERY_FAILED
         assert "check before sending again" in inquiry.events[-1].note

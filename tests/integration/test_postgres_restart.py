@@ -93,7 +93,7 @@ def test_postgres_restart_loses_nothing(
     finally:
         stop_beat.set()
     with app.app_context():
-        stored = set(db.session.scalars(select(Inquiry.reference)))
+        stored = {inquiry.reference for inquiry in db.session.scalars(select(Inquiry))}
         statuses = Counter(db.session.scalars(select(Inquiry.status)))
     assert stored == set(accepted)  # every 202 is stored; a 503 stored nothing
     assert set(statuses) <= {Status.ROUTED, Status.NEEDS_REVIEW}
