@@ -41,9 +41,7 @@ def insert_together(first: Row, rest_for: Callable[[int], Sequence[Row]]) -> lis
 def _in_one_statement(first: Row, rest_for: Callable[[int], Sequence[Row]]) -> list[int]:
     table, values = first
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        first_id = connection.execute(
-            select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
-        ).scalar_one()
+        first_id = connection.execute(_next_id(table)).scalar_one()
         rows = [(table, values | {"id": first_id}), *rest_for(first_id)]
         complete = [(table, _complete(table, values)) for table, values in rows]
         statement = _statement(tuple((table, tuple(values)) for table, values in complete))
@@ -53,6 +51,11 @@ def _in_one_statement(first: Row, rest_for: Callable[[int], Sequence[Row]]) -> l
             for name, value in values.items()
         }
         return list(connection.execute(statement, parameters).one())
+
+
+@cache
+def _next_id(table: Table) -> Select:
+    return select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
 
 
 def _complete(table: Table, values: dict[str, Any]) -> dict[str, Any]:
