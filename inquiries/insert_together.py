@@ -23,7 +23,10 @@ Row = tuple[Table, dict[str, Any]]
 
 
 def insert_together(first: Row, rest_for: Callable[[int], Sequence[Row]]) -> list[int]:
-    """Insert `first`, then the rows `rest_for(its id)` returns; the ids of all, in order."""
+    """Insert `first`, then the rows `rest_for(its id)` returns; the ids of all, in order.
+
+    On PostgreSQL they are stored when this returns; elsewhere when the session commits.
+    """
     if db.engine.dialect.name == "postgresql":
         return _in_one_statement(first, rest_for)
     connection = db.session.connection()
