@@ -15,11 +15,12 @@ def classify_inquiry(inquiry_id: int, outbox_id: int | None = None) -> str | Non
 
 @shared_task(ignore_result=True)
 def take_in(inquiry_id: int, outbox_id: int, acknowledgement_id: int) -> str | None:
-    """A new inquiry's two tasks in one message, so intake publishes once: the acknowledgement
-    goes on as a task of its own (a slow mail server must not hold up routing), then the
-    inquiry is classified here. If this message is lost, the outbox relay republishes the
-    classification and the delivery dispatcher the acknowledgement."""
-    outbox.publish("deliver_mail", acknowledgement_id)
+    """A new inquiry's work in one message, so intake publishes once: the acknowledgement is
+    sent here first (the submitter hears from us after one wait in the queue, not two), then
+    the inquiry is classified. A failed send is retried by the delivery dispatcher like any
+    other; if this message is lost, the outbox relay republishes the classification and the
+    dispatcher the acknowledgement."""
+    mailer.deliver(acknowledgement_id)
     return pipeline.classify(inquiry_id, outbox_id)
 
 
