@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Response, stream_with_context
 from sqlalchemy import Select, select
@@ -72,13 +72,16 @@ def csv_lines(
     """The header line, then one line per inquiry."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for inquiry in db.session.scalars(query.execution_options(yield_per=500)):
-        yield buffer.getvalue()
+
+    def line(values: Iterable[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_row(inquiry, objectives, language))
-    yield buffer.getvalue()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(COLUMNS)
+    for inquiry in db.session.scalars(query.execution_options(yield_per=500)):
+        yield line(_row(inquiry, objectives, language))
 
 
 def queue_csv(
