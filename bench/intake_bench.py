@@ -107,6 +107,33 @@ def load(port: int, seconds: int, connections: int, script: Path) -> tuple[float
     return rate, ms("50"), ms("99")
 
 
+def cpu_seconds(web: subprocess.Popen) -> dict[str, float]:
+    """CPU time used so far by the web server (gunicorn and its workers), PostgreSQL and Redis:
+    where a request's cost lands on a machine that runs all three."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, tuple[str, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended while we looked
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (name, (int(fields[11]) + int(fields[12])) / tick)
+    totals = {"web": 0.0, "PostgreSQL": 0.0, "Redis": 0.0}
+    for pid, (name, seconds) in used.items():
+        if pid == web.pid or parents.get(pid) == web.pid:
+            totals["web"] += seconds
+        elif name == "postgres":
+            totals["PostgreSQL"] += seconds
+        elif name == "redis-server":
+            totals["Redis"] += seconds
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15)
@@ -139,6 +166,7 @@ def main() -> None:
     script = Path(instance) / "post.lua"
     script.write_text(LUA % json.dumps(BODY).replace("'", "\\'"))
     results = {}
+    costs: dict[str, dict[str, float]] = {}
     try:
         for name, target, port in (
             ("bare Flask app", "bench.bare_app:app", 8761),
@@ -148,7 +176,11 @@ def main() -> None:
             server = gunicorn(target, port, args.workers, env)
             try:
                 load(port, 3, args.connections, script)  # warm up
+                before = cpu_seconds(server)
                 results[name] = load(port, args.seconds, args.connections, script)
+                after = cpu_seconds(server)
+                handled = results[name][0] * args.seconds
+                costs[name] = {k: (after[k] - before[k]) / handled * 1000 for k in after}
             finally:
                 server.terminate()
                 server.wait(30)
@@ -166,10 +198,13 @@ def main() -> None:
         f"{args.connections} connections for {args.seconds} s after a 3 s warm-up, on loopback; "
         f"PostgreSQL and Redis on the same machine. {stored} inquiries stored by the run.",
         "",
-        "| app | requests/s | p50 | p99 | share of bare Flask |",
-        "|---|---|---|---|---|",
+        "| app | requests/s | p50 | p99 | share of bare Flask | CPU per request: web, "
+        "PostgreSQL, Redis |",
+        "|---|---|---|---|---|---|",
         *(
-            f"| {name} | {rate:.0f} | {p50:.1f} ms | {p99:.1f} ms | {rate / bare:.0%} |"
+            f"| {name} | {rate:.0f} | {p50:.1f} ms | {p99:.1f} ms | {rate / bare:.0%} | "
+            + ", ".join(f"{ms:.2f}" for ms in costs[name].values())
+            + " ms |"
             for name, (rate, p50, p99) in results.items()
         ),
     ]
