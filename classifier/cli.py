@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from classifier import registry
-from classifier.corpus import CorpusError, iter_texts, read_jsonl, training_set
+from classifier.corpus import CorpusError, iter_texts, read_jsonl, training_set, validation_set
 from classifier.evaluation import evaluate
 from classifier.model import CANDIDATES, DEFAULT_DESIGN, TrainedModel
 from classifier.progress import StepBar
@@ -73,7 +73,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     model = _load(args)
     train_examples, held_out = training_set()
-    comparison = compare_designs(train_examples, held_out) if args.compare else []
+    comparison = compare_designs(train_examples, validation_set(), held_out) if args.compare else []
     out = Path(args.out) if args.out else _model_dir(args) / model.card.version / "report.html"
     out.write_text(render(model, held_out, comparison), encoding="utf-8")
     print(out)

@@ -1,4 +1,5 @@
-"""The labelled examples the model learns from, and the fixed held-out split it is judged on."""
+"""The labelled examples the model learns from, the fixed held-out split it is judged on, and the
+validation questions its routing rule is chosen on."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from config.catalogue import objectives
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+VALIDATION_DIR = Path(__file__).resolve().parent / "validation"
 HELD_OUT_EVERY = 5  # one example in five of each (objective, language) group is held out
 
 
@@ -53,10 +55,10 @@ def read_jsonl(path: Path) -> list[Example]:
         return [example for example in parsed if example is not None]
 
 
-def written_examples(corpus_dir: Path = CORPUS_DIR) -> list[Example]:
+def written_examples(corpus_dir: Path = CORPUS_DIR, pattern: str = "*/*.jsonl") -> list[Example]:
     """Every example the team wrote, in a stable order."""
     examples: list[Example] = []
-    for path in sorted(corpus_dir.glob("*/*.jsonl")):
+    for path in sorted(corpus_dir.glob(pattern)):
         examples.extend(read_jsonl(path))
     return examples
 
@@ -91,6 +93,12 @@ def split(examples: Iterable[Example]) -> tuple[list[Example], list[Example]]:
         for position, example in enumerate(sorted(groups[key], key=_rank)):
             (held_out if position % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(example)
     return train, held_out
+
+
+def validation_set(validation_dir: Path = VALIDATION_DIR) -> list[Example]:
+    """Questions written apart from the corpus, like ordinary mail, on which the routing rule is
+    chosen; never trained on."""
+    return written_examples(validation_dir, "*.jsonl")
 
 
 def training_set(extra: Iterable[Example] = ()) -> tuple[list[Example], list[Example]]:

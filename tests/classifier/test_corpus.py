@@ -1,6 +1,12 @@
 from collections import Counter
 
-from classifier.corpus import Example, description_examples, split, written_examples
+from classifier.corpus import (
+    Example,
+    description_examples,
+    split,
+    validation_set,
+    written_examples,
+)
 
 
 def test_every_objective_and_language_is_covered() -> None:
@@ -21,6 +27,17 @@ def test_examples_are_well_formed_and_unique() -> None:
     )
     texts = [e.text.strip().lower() for e in examples]
     assert len(texts) == len(set(texts))
+
+
+def test_validation_questions_cover_every_objective_and_never_train() -> None:
+    """The routing rule is chosen on them: each objective in each language, none in the corpus."""
+    validation = validation_set()
+    counts = Counter((e.objective, e.language) for e in validation)
+    assert all(counts[(code, lang)] >= 8 for code in range(10) for lang in ("nl", "fr", "de", "en"))
+    corpus = {e.text.strip().lower() for e in written_examples()}
+    texts = [e.text.strip().lower() for e in validation]
+    assert len(texts) == len(set(texts))
+    assert not corpus & set(texts)
 
 
 def test_held_out_split_is_fixed_stratified_and_disjoint() -> None:

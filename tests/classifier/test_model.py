@@ -1,3 +1,4 @@
+import dataclasses
 import io
 import json
 import re
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from classifier import registry
-from classifier.model import UNINFORMATIVE, choose_route_threshold
+from classifier.model import UNINFORMATIVE, Routing, choose_route_threshold, choose_routing
 from classifier.progress import StepBar
 
 
@@ -207,6 +208,50 @@ def test_threshold_stops_at_the_first_break_and_guards_out_of_scope() -> None:
         )
         < 0.7
     )
+
+
+def test_routing_rule_keeps_back_what_might_be_out_of_scope() -> None:
+    """An ordinary matter confidently placed under a topic still carries some out-of-scope
+    probability: a limit on it lets the threshold go lower for questions on the topic itself."""
+    labels = np.array([1, 1, 2, 2, 0, 1])
+    probabilities = np.array(
+        [
+            [0.01, 0.95, 0.04],
+            [0.02, 0.70, 0.28],
+            [0.01, 0.09, 0.90],
+            [0.03, 0.32, 0.65],
+            [0.25, 0.72, 0.03],  # out of scope, yet 0.72 for objective 1
+            [0.30, 0.40, 0.30],
+        ]
+    )
+    # By confidence alone, routing stops above 0.72 (the out-of-scope message); with routing
+    # only where out of scope has at most 0.10, it can go down to 0.65.
+    assert (
+        choose_route_threshold(labels, probabilities, [0, 1, 2], max_out_of_scope_routed=0) > 0.72
+    )
+    hard_labels = np.array([0, 1, 2])
+    no_leak = np.array([[0.9, 0.1, 0.0], [0.0, 1.0, 0.0], [0.0, 0.4, 0.6]])
+    assert choose_routing(labels, probabilities, [0, 1, 2], hard_labels, no_leak) == Routing(
+        0.65, 0.10
+    )
+    # Among hard examples, an out-of-scope message with 0.08 for out of scope and 0.9 for
+    # objective 2: under the limit of 0.10 only a threshold above 0.9 would hold it back, so the
+    # stricter limit of 0.05 routes more.
+    leak = np.array([[0.08, 0.02, 0.9], [0.0, 1.0, 0.0], [0.0, 0.4, 0.6]])
+    assert choose_routing(labels, probabilities, [0, 1, 2], hard_labels, leak) == Routing(
+        0.65, 0.05
+    )
+
+
+def test_the_model_applies_its_routing_rule(model) -> None:
+    ruled = registry.TrainedModel(
+        model.pipeline, dataclasses.replace(model.card, route_threshold=0.6, scope_threshold=0.1)
+    )
+    nothing = dict.fromkeys(range(10), 0.0)
+    assert ruled.decide(nothing | {5: 0.9, 0: 0.1}) == (5, "route", None)
+    assert ruled.decide(nothing | {5: 0.55, 6: 0.45}) == (5, "review", 6)
+    assert ruled.decide(nothing | {5: 0.8, 0: 0.2}) == (5, "review", None)
+    assert ruled.decide(nothing | {0: 0.9, 5: 0.1}) == (0, "review", None)
 
 
 def test_a_model_file_holding_an_unlisted_type_is_refused(model_dir: Path, tmp_path: Path) -> None:

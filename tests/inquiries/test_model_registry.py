@@ -69,12 +69,17 @@ def test_retrain_uses_staff_labels_and_waits_for_an_admin(own_models_app: Flask)
         accounts.create_user("chair@example.org", "a long chair password", "admin")
         db.session.commit()
         version, inquiry_id = candidate.version, inquiry.id
+        # Figures on the validation questions (ordinary mail), where the routing rule is chosen.
+        ordinary = candidate.metrics["validation"]
+        assert ordinary["examples"] > 0 and ordinary["auto_route_precision"] >= 0.97
 
     # An admin compares the versions and makes the candidate live on the models page.
     client = app.test_client()
     sign_in(client, "chair@example.org", "a long chair password")
     page = client.get("/admin/models").get_data(True)
     assert version in page and "Live" in page
+    assert "Routed without a person, ordinary questions" in page
+    assert f"{ordinary['auto_route_coverage'] * 100:.1f}%" in page
     answer = client.post(
         f"/admin/models/{version}/promote",
         data={"csrf_token": csrf_of(page)},
