@@ -13,7 +13,7 @@ from config.catalogue import objectives
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 VALIDATION_DIR = Path(__file__).resolve().parent / "validation"
-HELD_OUT_EVERY = 5  # one example in five of each (objective, language) group is held out
+HELD_OUT_EVERY = 5  # about one example in five of each (objective, language) group is held out
 
 
 @dataclass(frozen=True)
@@ -74,24 +74,22 @@ def description_examples() -> list[Example]:
     ]
 
 
-def _rank(example: Example) -> str:
-    return hashlib.sha256(example.text.strip().lower().encode("utf-8")).hexdigest()
+def _held_out(example: Example) -> bool:
+    digest = hashlib.sha256(example.text.strip().lower().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % HELD_OUT_EVERY == 0
 
 
 def split(examples: Iterable[Example]) -> tuple[list[Example], list[Example]]:
-    """Split into (train, held_out), stratified by objective and language.
+    """Split into (train, held_out): one text in HELD_OUT_EVERY, in every objective and language.
 
-    The split depends only on each text, so it stays fixed as the corpus grows: a text once held out
-    stays held out unless its group changes size around it.
+    Each text's own hash decides, so the split never moves as the corpus grows: a held-out text
+    can never become training data because others were added. (Ranking each group by hash and
+    holding out every fifth, as before 2026-12-07, moved most of the split whenever a group grew.)
     """
-    groups: dict[tuple[int, str | None], list[Example]] = {}
-    for example in examples:
-        groups.setdefault((example.objective, example.language), []).append(example)
     train: list[Example] = []
     held_out: list[Example] = []
-    for key in sorted(groups, key=lambda k: (k[0], k[1] or "")):
-        for position, example in enumerate(sorted(groups[key], key=_rank)):
-            (held_out if position % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(example)
+    for example in examples:
+        (held_out if _held_out(example) else train).append(example)
     return train, held_out
 
 
