@@ -21,10 +21,12 @@ HEALTHCARE = 5
 # Questions about hospitals that mix in another topic, so the model is unsure and does not pick
 # healthcare; a person corrects them to objective 5. The first that lands in review is used.
 MIXED_HOSPITAL_QUESTIONS = [
-    "Can AI help our city hospital reduce traffic jams and energy use in its car park?",
-    "Is there funding for a hospital that wants to train staff on AI?",
-    "Our hospital wants to know whether the AI Act applies to the software it buys, and which "
-    "rules on trustworthy AI we must follow.",
+    "Our hospital wants to share its data with a start-up that builds AI for car parks. Who can "
+    "advise us?",
+    "Our hospital and a university want to rent computing power together for AI research on "
+    "traffic. Who can help?",
+    "A hospital, a school and the railways want to start an AI project together. Where do we "
+    "begin?",
 ]
 
 

@@ -14,7 +14,8 @@ from inquiries.models import Inquiry, Label, OutboxMessage, Status
 from tests.conftest import TRIAGER, csrf_of, sign_in
 
 # Questions the corpus does not hold.
-UNSURE = "Wie kan mij uitleggen wat er met mijn gegevens gebeurt als ik een app gebruik?"
+# So general that no objective stands out: the model leaves it to a person.
+UNSURE = "Wat doet de overheid eigenlijk met AI?"
 TAX = "Bonjour, quand vais-je recevoir mon remboursement d'impôts de l'année passée ?"
 
 
