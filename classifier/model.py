@@ -245,16 +245,10 @@ class TrainedModel:
 
     def _transform(self, texts: list[str]) -> sparse.csr_matrix:
         """The FeatureUnion's output, each block called directly: the union's own machinery
-        (a joblib run per call) cost a sixth of a prediction. A test holds the probabilities
-        equal to the pipeline's."""
-        union = self._features
-        if union.transformer_weights or any(
-            isinstance(block, str) for _, block in union.transformer_list
-        ):
-            return union.transform(texts).tocsr()
-        return sparse.hstack(
-            [block.transform(texts) for _, block in union.transformer_list]
-        ).tocsr()
+        (a joblib run per call) cost a sixth of a prediction. Every design's union has three
+        unweighted blocks (_features); a test holds the probabilities equal to the pipeline's."""
+        blocks = self._features.transformer_list
+        return sparse.hstack([block.transform(texts) for _, block in blocks]).tocsr()
 
     def decide(self, probabilities: dict[int, float]) -> tuple[int, str, int | None]:
         ranked = sorted(probabilities.items(), key=lambda item: item[1], reverse=True)
@@ -327,6 +321,18 @@ class Routing:
     scope_threshold: float
 
 
+def _routable(
+    probabilities: np.ndarray, classes: Sequence[int], scope_gate: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(predicted objective, confidence, may be routed at some threshold) of each row."""
+    classes = list(classes)
+    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
+    in_scope = predicted != OUT_OF_SCOPE
+    if OUT_OF_SCOPE in classes:
+        in_scope &= probabilities[:, classes.index(OUT_OF_SCOPE)] <= scope_gate
+    return predicted, probabilities.max(axis=1), in_scope
+
+
 def choose_route_threshold(
     labels: np.ndarray,
     probabilities: np.ndarray,
@@ -342,14 +348,7 @@ def choose_route_threshold(
     Walks down from the most confident prediction and stops at the first threshold that breaks
     either rule, so a lucky pocket of low-confidence predictions cannot pull it down.
     """
-    classes = list(classes)
-    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
-    confidence = probabilities.max(axis=1)
-    in_scope = (predicted != OUT_OF_SCOPE) & (
-        probabilities[:, classes.index(OUT_OF_SCOPE)] <= scope_gate
-        if OUT_OF_SCOPE in classes
-        else True
-    )
+    predicted, confidence, in_scope = _routable(probabilities, classes, scope_gate)
     out_of_scope = labels == OUT_OF_SCOPE
     chosen = 1.0
     for threshold in sorted(np.unique(confidence[in_scope]), reverse=True):
@@ -379,12 +378,9 @@ def choose_routing(
     messages among the hard examples (the corpus's out-of-fold predictions, with its hundreds of
     near-misses) would be routed.
     """
-    classes = list(classes)
-    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
-    confidence = probabilities.max(axis=1)
-    scope = probabilities[:, classes.index(OUT_OF_SCOPE)]
     best, best_coverage = Routing(1.0, 1.0), -1.0
     for gate in SCOPE_GATES:
+        _, confidence, in_scope = _routable(probabilities, classes, gate)
         threshold = max(
             choose_route_threshold(labels, probabilities, classes, scope_gate=gate),
             choose_route_threshold(
@@ -396,7 +392,7 @@ def choose_routing(
                 scope_gate=gate,
             ),
         )
-        routed = (predicted != OUT_OF_SCOPE) & (confidence >= threshold) & (scope <= gate)
+        routed = in_scope & (confidence >= threshold)
         if routed.mean() > best_coverage:  # a stricter limit must route more to win
             best, best_coverage = Routing(threshold, gate), float(routed.mean())
     return best
