@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import sklearn
-from scipy import sparse
 from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -20,6 +19,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from classifier.corpus import Example
+from classifier.feature_rows import FeatureRows
 from classifier.language import detect_language
 from classifier.progress import Progress, silent
 from classifier.thesaurus import ConceptAnnotator, load_terms
@@ -225,30 +225,22 @@ class TrainedModel:
         self._features: FeatureUnion = pipeline.named_steps["features"]
         self._estimator = pipeline.named_steps["model"]
         self._probabilities = _probabilities(self._estimator)
-        weights = _class_weights(self._estimator)
-        # Column ranges of the readable blocks (words and thesaurus concepts, not character
-        # n-grams) in the feature matrix, with their names, for explanations.
-        names: list[np.ndarray] = []
-        readable: list[np.ndarray] = []
+        self._weights = _class_weights(self._estimator)
+        self._rows = FeatureRows(self._features)
+        # Each column's term for explanations: only in the readable blocks (words and thesaurus
+        # concepts, not character n-grams) and only terms that tell a person something.
+        self._terms = np.full(self._rows.width, "", dtype=object)
         offset = 0
         for name, block in self._features.transformer_list:
             last = block.steps[-1][1] if isinstance(block, Pipeline) else block
             vocabulary = last.get_feature_names_out()
             if name in READABLE_BLOCKS:
-                readable.append(np.arange(offset, offset + len(vocabulary)))
-                names.append(vocabulary)
+                for column, raw in enumerate(vocabulary, start=offset):
+                    term = str(raw).replace("_", " ")
+                    if not all(word in UNINFORMATIVE for word in term.split()):
+                        self._terms[column] = term
             offset += len(vocabulary)
-        self._readable_columns = np.concatenate(readable)
-        self._readable_names = np.concatenate(names)
-        self._readable_weights = weights[:, self._readable_columns]
-        self._column_position = {int(c): i for i, c in enumerate(self._readable_columns)}
-
-    def _transform(self, texts: list[str]) -> sparse.csr_matrix:
-        """The FeatureUnion's output, each block called directly: the union's own machinery
-        (a joblib run per call) cost a sixth of a prediction. Every design's union has three
-        unweighted blocks (_features); a test holds the probabilities equal to the pipeline's."""
-        blocks = self._features.transformer_list
-        return sparse.hstack([block.transform(texts) for _, block in blocks]).tocsr()
+        self._explained = self._terms != ""
 
     def decide(self, probabilities: dict[int, float]) -> tuple[int, str, int | None]:
         ranked = sorted(probabilities.items(), key=lambda item: item[1], reverse=True)
@@ -268,30 +260,30 @@ class TrainedModel:
         )
         return objective, "route" if route else "review", secondary
 
-    def explain(self, row: Any, objective: int) -> list[str]:
+    def explain(self, columns: np.ndarray, values: np.ndarray, objective: int) -> list[str]:
         """The words and concepts of one feature row that pushed most towards the objective."""
-        weights = self._readable_weights[self.classes.index(objective)]
-        contributions: dict[str, float] = {}
-        for column, value in zip(row.indices, row.data, strict=True):
-            position = self._column_position.get(int(column))
-            if position is None:
-                continue
-            term = str(self._readable_names[position]).replace("_", " ")
-            if all(word in UNINFORMATIVE for word in term.split()):
-                continue
-            contributions[term] = max(contributions.get(term, 0.0), value * weights[position])
-        ranked = sorted(contributions.items(), key=lambda item: item[1], reverse=True)
-        return [term for term, score in ranked[:EXPLANATION_TERMS] if score > 0]
+        keep = self._explained[columns]
+        columns = columns[keep]
+        scores = values[keep] * self._weights[self.classes.index(objective), columns]
+        terms: list[str] = []
+        for index in np.argsort(-scores, kind="stable"):
+            if scores[index] <= 0 or len(terms) == EXPLANATION_TERMS:
+                break
+            term = self._terms[columns[index]]
+            if term not in terms:  # a word and a concept may share a name
+                terms.append(term)
+        return terms
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []
-        # The pipeline made these features itself: sklearn need not check them again.
+        features = self._rows.matrix(texts)
+        # The features are the model's own: sklearn need not check them again.
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            features = self._transform(list(texts))
-        matrix = self._probabilities(features)
+            matrix = self._probabilities(features)
         predictions = []
         for index, (text, row) in enumerate(zip(texts, matrix, strict=True)):
+            start, end = features.indptr[index], features.indptr[index + 1]
             probabilities = {code: float(p) for code, p in zip(self.classes, row, strict=True)}
             objective, decision, secondary = self.decide(probabilities)
             predictions.append(
@@ -302,7 +294,9 @@ class TrainedModel:
                     confidence=probabilities[objective],
                     secondary=secondary,
                     language=detect_language(text),
-                    explanation=self.explain(features[index], objective),
+                    explanation=self.explain(
+                        features.indices[start:end], features.data[start:end], objective
+                    ),
                     model_version=self.card.version,
                 )
             )
