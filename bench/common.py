@@ -1,4 +1,5 @@
-"""What every benchmark shares: percentiles, the machine line, and the report it appends to."""
+"""What every benchmark shares: percentiles, the machine line, the processes it measures and the
+report it appends to."""
 
 from __future__ import annotations
 
@@ -24,6 +25,35 @@ def machine() -> str:
     return (
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
+
+
+def processes() -> dict[int, tuple[int, str, float]]:
+    """Every process now: pid -> (parent pid, name, CPU seconds used so far), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended while we looked
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        found[int(stat.parent.name)] = (
+            int(fields[1]),
+            name,
+            (int(fields[11]) + int(fields[12])) / tick,
+        )
+    return found
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident, proportional) memory of a process in MB: the second splits the pages it shares
+    with other processes (a worker pool's model, loaded before the fork) among them."""
+    sizes = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":")
+        sizes[key] = int(value.split()[0]) / 1024
+    return sizes["Rss"], sizes["Pss"]
 
 
 def append_report(lines: list[str]) -> None:

@@ -27,7 +27,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, append_report, heading, machine
+from bench.common import ROOT, append_report, heading, machine, processes
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 DATABASE = "triage_intake_bench"
@@ -110,22 +110,9 @@ def load(port: int, seconds: int, connections: int, script: Path) -> tuple[float
 def cpu_seconds(web: subprocess.Popen) -> dict[str, float]:
     """CPU time used so far by the web server (gunicorn and its workers), PostgreSQL and Redis:
     where a request's cost lands on a machine that runs all three."""
-    tick = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    used: dict[int, tuple[str, float]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue  # the process ended while we looked
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text[text.rindex(")") + 2 :].split()
-        pid = int(stat.parent.name)
-        parents[pid] = int(fields[1])
-        used[pid] = (name, (int(fields[11]) + int(fields[12])) / tick)
     totals = {"web": 0.0, "PostgreSQL": 0.0, "Redis": 0.0}
-    for pid, (name, seconds) in used.items():
-        if pid == web.pid or parents.get(pid) == web.pid:
+    for pid, (parent, name, seconds) in processes().items():
+        if web.pid in (pid, parent):
             totals["web"] += seconds
         elif name == "postgres":
             totals["PostgreSQL"] += seconds

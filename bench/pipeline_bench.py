@@ -24,7 +24,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import append_report, heading, machine, percentile
+from bench.common import append_report, heading, machine, memory_mb, percentile, processes
 from classifier.corpus import training_set
 from tests.conftest import MailBox, free_port
 from tests.integration.conftest import celery_process, stop_group
@@ -56,6 +56,15 @@ def wait_for(condition: Any, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("timed out")
         time.sleep(0.05)
+
+
+def worker_memory(worker: subprocess.Popen) -> list[tuple[str, float, float]]:
+    """(process, resident MB, proportional MB) of a worker's main process and its pool."""
+    pool = sorted(pid for pid, (parent, _, _) in processes().items() if parent == worker.pid)
+    return [
+        ("main process (loads the model, then forks)", *memory_mb(worker.pid)),
+        *((f"pool process {n}", *memory_mb(pid)) for n, pid in enumerate(pool, start=1)),
+    ]
 
 
 def main() -> None:
@@ -135,6 +144,7 @@ def main() -> None:
             row(f"acknowledgement mail, at {args.rate:.0f}/s", acks),
             row(f"routing mail (routed by the model), at {args.rate:.0f}/s", routing),
         ]
+        memory = worker_memory(running)
         stop_group(running, signal.SIGTERM)
 
         # A burst, drained by one and then by two worker processes.
@@ -168,6 +178,12 @@ def main() -> None:
         "| measure | inquiries | p50 | p95 |",
         "|---|---|---|---|",
         *results,
+        "",
+        "| worker (after the steady load) | resident | proportional (shared pages split) |",
+        "|---|---|---|",
+        *(f"| {name} | {rss:.0f} MB | {pss:.0f} MB |" for name, rss, pss in memory),
+        f"| all together | {sum(m[1] for m in memory):.0f} MB | "
+        f"{sum(m[2] for m in memory):.0f} MB |",
         "",
         "| worker processes | burst drained (inquiries/s, classified, acknowledged and routed) |",
         "|---|---|",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from celery import Celery, Task
@@ -31,12 +32,16 @@ def celery_init_app(app: Flask) -> Celery:
 
     @worker_init.connect(weak=False)
     def load_model_before_forking(**_: object) -> None:
-        """Load the model once in the parent, so pool processes share it and the first
-        inquiry does not wait for it."""
+        """Load the model and the language models once in the parent, so pool processes share
+        them and the first inquiry does not wait for them. Freezing what is loaded keeps the
+        pool's garbage collections from writing to (and so copying) the shared pages."""
+        from classifier.language import preload
         from inquiries.pipeline import current_model
 
         with app.app_context():
             current_model()
+        preload()
+        gc.freeze()
 
     import workers.task_stats  # noqa: F401  (connects the signals that time every task)
 
