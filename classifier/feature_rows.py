@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -47,9 +48,13 @@ class _Block:
         return columns + self.offset, weights
 
 
+def vectorizer_of(block: object) -> Any:
+    """The block's last step, which makes its columns (a block may be a pipeline)."""
+    return block.steps[-1][1] if isinstance(block, Pipeline) else block
+
+
 def _block(name: str, block: object, offset: int) -> _Block:
-    steps = block.steps if isinstance(block, Pipeline) else [(name, block)]
-    vectorizer = steps[-1][1]
+    vectorizer = vectorizer_of(block)
     if not (
         isinstance(vectorizer, TfidfVectorizer)
         and vectorizer.use_idf
@@ -58,7 +63,7 @@ def _block(name: str, block: object, offset: int) -> _Block:
         and vectorizer.dtype == np.float64
     ):
         raise ValueError(f"feature block {name!r} is not a TF-IDF block these rows reproduce")
-    ahead = [step for _, step in steps[:-1]]
+    ahead = [step for _, step in block.steps[:-1]] if isinstance(block, Pipeline) else []
 
     def prepare(texts: list[str]) -> list[str]:
         for step in ahead:

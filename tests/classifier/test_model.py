@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -181,6 +182,15 @@ def test_every_version_has_a_report_staff_can_open(model_dir: Path, tmp_path: Pa
         capture_output=True,
     )
     assert version in out.read_text()
+
+
+def test_a_version_is_stored_compactly(model_dir: Path) -> None:
+    """Each retraining keeps a version on disk and every worker loads one: a model of a few
+    megabytes in a few dozen parts, not 90 MB in 40,000 (one per vocabulary entry)."""
+    stored = model_dir / registry.live_version(model_dir) / registry.MODEL_FILE
+    assert stored.stat().st_size < 20 * 2**20
+    with zipfile.ZipFile(stored) as archive:
+        assert len(archive.infolist()) < 100
 
 
 def test_threshold_stops_at_the_first_break_and_guards_out_of_scope() -> None:
