@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 from classifier import registry
-from classifier.model import UNINFORMATIVE, Routing, choose_route_threshold, choose_routing
+from classifier.corpus import training_set
+from classifier.model import (
+    CANDIDATES,
+    DEFAULT_DESIGN,
+    UNINFORMATIVE,
+    Routing,
+    choose_route_threshold,
+    choose_routing,
+)
 from classifier.progress import StepBar
 
 
@@ -322,3 +330,15 @@ def test_fast_probabilities_are_sklearns_own(model) -> None:
     ]
     ours = np.array([list(p.probabilities.values()) for p in model.predict_many(texts)])
     assert np.allclose(ours, model.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+def test_the_same_data_trains_the_same_model() -> None:
+    """A version is named after the hash of its data: training again on it must not give a model
+    that decides differently."""
+    examples = training_set()[0][::8]
+    texts, labels = [e.text for e in examples], [e.objective for e in examples]
+    probe = ["Wie controleert de algoritmes van de politie?", "Mon passeport est expiré."]
+    first, second = (
+        CANDIDATES[DEFAULT_DESIGN]().fit(texts, labels).predict_proba(probe) for _ in range(2)
+    )
+    assert np.array_equal(first, second)
