@@ -20,7 +20,7 @@ from sklearn.svm import LinearSVC
 
 from classifier.corpus import Example
 from classifier.feature_rows import FeatureRows, vectorizer_of
-from classifier.language import detect_language
+from classifier.language import detect_languages
 from classifier.progress import Progress, silent
 from classifier.thesaurus import ConceptAnnotator, load_terms
 
@@ -281,8 +281,9 @@ class TrainedModel:
         # The features are the model's own: sklearn need not check them again.
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             matrix = self._probabilities(features)
+        languages = detect_languages(texts)
         predictions = []
-        for index, (text, row) in enumerate(zip(texts, matrix, strict=True)):
+        for index, (language, row) in enumerate(zip(languages, matrix, strict=True)):
             start, end = features.indptr[index], features.indptr[index + 1]
             probabilities = {code: float(p) for code, p in zip(self.classes, row, strict=True)}
             objective, decision, secondary = self.decide(probabilities)
@@ -293,7 +294,7 @@ class TrainedModel:
                     decision=decision,
                     confidence=probabilities[objective],
                     secondary=secondary,
-                    language=detect_language(text),
+                    language=language,
                     explanation=self.explain(
                         features.indices[start:end], features.data[start:end], objective
                     ),
