@@ -67,7 +67,7 @@ def fill(url: str, count: int, services: dict[int, str | None]) -> float:
     with psycopg.connect(url) as connection, connection.cursor() as cursor:
         with (
             cursor.copy(
-                "COPY inquiries (id, reference, status_token, channel, email, name, organisation,"
+                "COPY inquiries (id, status_token, channel, email, name, organisation,"
                 " subject, message, language, detected_language, consent_to_share, status,"
                 " objective_code, service_key, routing_round, confidence, created_at, updated_at)"
                 " FROM STDIN"
@@ -85,7 +85,6 @@ def fill(url: str, count: int, services: dict[int, str | None]) -> float:
                 inquiries.write_row(
                     (
                         number,
-                        f"AI-{created:%Y}-{number:06d}",
                         secrets.token_urlsafe(32),
                         "api",
                         f"person{number}@example.org",

@@ -15,7 +15,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 
 from inquiries.extensions import db
 from inquiries.models import Inquiry, InquiryTerm
@@ -73,16 +73,25 @@ def similar_to(inquiry: Inquiry, text: str, limit: int = 5) -> list[Similar]:
     rare = rare[:QUERY_TERMS]
     if not rare:
         return []
+    # Ranked in the database: the rare words' postings run to tens of thousands of rows with
+    # 100,000 inquiries, too many to fetch for the few dozen candidates that are kept.
+    weight = case({t: idf[t] for t in rare}, value=InquiryTerm.term)
+    candidates = db.session.scalars(
+        select(InquiryTerm.inquiry_id)
+        .where(InquiryTerm.term.in_(rare), InquiryTerm.inquiry_id < inquiry.id)
+        .group_by(InquiryTerm.inquiry_id)
+        .order_by(func.sum(weight).desc(), InquiryTerm.inquiry_id.desc())
+        .limit(limit * 10)
+    ).all()
+    if not candidates:
+        return []
     shared: dict[int, list[str]] = defaultdict(list)
     for inquiry_id, term in db.session.execute(
         select(InquiryTerm.inquiry_id, InquiryTerm.term).where(
-            InquiryTerm.term.in_(rare), InquiryTerm.inquiry_id < inquiry.id
+            InquiryTerm.inquiry_id.in_(candidates), InquiryTerm.term.in_(rare)
         )
     ):
         shared[inquiry_id].append(term)
-    candidates = sorted(shared, key=lambda i: -sum(idf[t] for t in shared[i]))[: limit * 10]
-    if not candidates:
-        return []
     lengths = dict(
         db.session.execute(
             select(InquiryTerm.inquiry_id, func.count())
