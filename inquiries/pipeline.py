@@ -11,9 +11,10 @@ import threading
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from classifier import registry
+from classifier.language import detect_language
 from classifier.model import TrainedModel
 from inquiries import outbox, similarity
 from inquiries.extensions import db
@@ -21,6 +22,7 @@ from inquiries.mailer import deliver, new_delivery
 from inquiries.models import (
     Classification,
     Delivery,
+    DeliveryState,
     Inquiry,
     MailKind,
     Objective,
@@ -56,6 +58,33 @@ def classification_text(inquiry: Inquiry) -> str:
     return f"{inquiry.subject}\n{inquiry.message}" if inquiry.subject else inquiry.message
 
 
+def _answer_in_detected(inquiry: Inquiry, detected: str | None) -> None:
+    """Record the language the inquiry is written in; where the submitter named none, answer
+    in it from now on, the acknowledgement waiting to go out included."""
+    inquiry.detected_language = detected
+    if inquiry.language_declared or detected is None or detected == inquiry.language:
+        return
+    inquiry.language = detected
+    db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.inquiry_id == inquiry.id,
+            Delivery.kind == MailKind.ACKNOWLEDGEMENT,
+            Delivery.state == DeliveryState.PENDING,
+        )
+        .values(language=detected)
+    )
+
+
+def settle_language(inquiry_id: int) -> None:
+    """Before the acknowledgement goes out: detect the language of an inquiry that named none
+    (intake leaves that to the worker). Classification records it too, should this be skipped."""
+    inquiry = db.session.get(Inquiry, inquiry_id)
+    if inquiry is not None and not inquiry.language_declared and inquiry.detected_language is None:
+        _answer_in_detected(inquiry, detect_language(classification_text(inquiry)))
+        db.session.commit()
+
+
 def classify(inquiry_id: int, outbox_id: int | None = None) -> str | None:
     """Classify once; route what the model is sure of, queue the rest for a person."""
     inquiry = _locked(inquiry_id)
@@ -77,7 +106,7 @@ def classify(inquiry_id: int, outbox_id: int | None = None) -> str | None:
             language=prediction.language,
         )
     )
-    inquiry.detected_language = prediction.language
+    _answer_in_detected(inquiry, prediction.language)
     inquiry.objective_code = prediction.objective
     inquiry.confidence = prediction.confidence
     similarity.index(inquiry, text)

@@ -15,7 +15,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table
 
-from classifier.language import detect_language
 from inquiries import outbox
 from inquiries.insert_together import insert_together
 from inquiries.mailer import delivery_row
@@ -37,18 +36,6 @@ class Receipt:
     status_token: str
 
 
-def answer_language(declared: str | None, message: str, fallback: str) -> tuple[str, str | None]:
-    """(language to answer in, detected language): what they asked for, else what they wrote in.
-
-    Detection runs here only when nothing was asked for; the worker's classification records
-    the written language of every inquiry anyway.
-    """
-    if declared:
-        return declared, None
-    detected = detect_language(message)
-    return detected or fallback, detected
-
-
 def submit_inquiry(
     fields: dict[str, Any],
     *,
@@ -56,10 +43,14 @@ def submit_inquiry(
     interface_language: str,
     integration: str | None = None,
 ) -> Receipt:
-    """Store a validated inquiry and promise its acknowledgement and its classification."""
-    language, detected = answer_language(
-        fields.get("language"), fields["message"], interface_language
-    )
+    """Store a validated inquiry and promise its acknowledgement and its classification.
+
+    Without a language named, the answer's language is the interface's for now; the worker
+    reads the message's own before it sends anything (pipeline.settle_language), which keeps
+    language detection (CPU-hungry threads and 130 MB of models) out of the web processes.
+    """
+    declared = fields.get("language")
+    language = declared or interface_language
     now = utcnow()
     status_token = new_status_token()
     inquiry = {
@@ -70,7 +61,7 @@ def submit_inquiry(
         "subject": fields.get("subject") or "",
         "message": fields["message"],
         "language": language,
-        "detected_language": detected,
+        "language_declared": bool(declared),
         "consent_to_share": bool(fields.get("consent_to_share")),
         "status": Status.RECEIVED,
         "status_token": status_token,

@@ -16,10 +16,12 @@ def classify_inquiry(inquiry_id: int, outbox_id: int | None = None) -> str | Non
 @shared_task(ignore_result=True)
 def take_in(inquiry_id: int, outbox_id: int, acknowledgement_id: int) -> str | None:
     """A new inquiry's work in one message, so intake publishes once: the acknowledgement is
-    sent here first (the submitter hears from us after one wait in the queue, not two), then
-    the inquiry is classified. A failed send is retried by the delivery dispatcher like any
+    sent here first (the submitter hears from us after one wait in the queue, not two), in
+    the language of the message where the submitter named none, then the inquiry is
+    classified. A failed send is retried by the delivery dispatcher like any
     other; if this message is lost, the outbox relay republishes the classification and the
     dispatcher the acknowledgement."""
+    pipeline.settle_language(inquiry_id)
     mailer.deliver(acknowledgement_id)
     return pipeline.classify(inquiry_id, outbox_id)
 

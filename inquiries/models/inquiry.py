@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inquiries.extensions import db
@@ -74,7 +74,10 @@ class Inquiry(db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     subject: Mapped[str] = mapped_column(String(200), default="")
     message: Mapped[str] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(2))  # the language we answer in
+    # False when the submitter named none: `language` is then the page's or the API's until the
+    # worker reads what they wrote (pipeline.settle_language), so the web tier needs no detector.
+    language_declared: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     detected_language: Mapped[str | None] = mapped_column(String(2))
     consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default=Status.RECEIVED)

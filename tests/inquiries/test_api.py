@@ -27,7 +27,8 @@ def test_valid_inquiry_is_accepted_with_reference_and_status_url(app: Flask, cli
         inquiry = db.session.scalar(select(Inquiry))
         assert inquiry.reference == body["reference"]
         assert inquiry.status == "received"
-        assert inquiry.language == "nl"  # detected from the message, none was declared
+        # None was named: the worker reads the message's language before answering.
+        assert inquiry.language == "en" and not inquiry.language_declared
         assert inquiry.events[0].action == "received"
         # One transaction holds the inquiry, its outbox row and its acknowledgement.
         assert db.session.scalar(select(OutboxMessage.task)) == "classify_inquiry"

@@ -100,6 +100,8 @@ def test_contact_details_stay_private_without_consent(app: Flask, mailbox) -> No
 def test_acknowledgement_is_sent_once_in_the_submitters_language(app: Flask, mailbox) -> None:
     with app.test_request_context():
         inquiry_id = submit("Bonjour, l'IA peut-elle remplacer mon médecin traitant un jour ?")
+        pipeline.settle_language(inquiry_id)  # as the worker does before the acknowledgement
+        assert db.session.get(Inquiry, inquiry_id).language == "fr"
         delivery = db.session.scalar(select(Delivery).where(Delivery.inquiry_id == inquiry_id))
         assert mailer.deliver(delivery.id) == DeliveryState.SENT
         assert mailer.deliver(delivery.id) == DeliveryState.SENT  # the task ran twice
@@ -110,6 +112,25 @@ def test_acknowledgement_is_sent_once_in_the_submitters_language(app: Flask, mai
     assert ack["X-Triage-Kind"] == "acknowledgement" and ack["Content-Language"] == "fr"
     assert reference in ack["Subject"]
     assert "/status/" in ack.get_body(("plain",)).get_content()
+
+
+def test_a_language_named_by_the_submitter_is_kept(app: Flask) -> None:
+    """Someone may write in French and ask for the answer in Dutch; without a choice the
+    answer follows the message, and classification records the written language either way."""
+    with app.test_request_context():
+        asked = submit("Bonjour, qui contrôle les algorithmes de la police ?", language="nl")
+        unnamed = submit("Bonjour, qui contrôle les algorithmes de la police ?")
+        for inquiry_id in (asked, unnamed):
+            pipeline.settle_language(inquiry_id)
+            pipeline.classify(inquiry_id)
+        languages = {
+            inquiry_id: (inquiry.language, inquiry.detected_language, ack.language)
+            for inquiry_id in (asked, unnamed)
+            for inquiry in [db.session.get(Inquiry, inquiry_id)]
+            for ack in inquiry.deliveries
+            if ack.kind == MailKind.ACKNOWLEDGEMENT
+        }
+    assert languages == {asked: ("nl", "fr", "nl"), unnamed: ("fr", "fr", "fr")}
 
 
 def test_smtp_failure_is_retried_with_backoff_then_handed_to_a_person(app: Flask, mailbox) -> None:
