@@ -20,17 +20,20 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-Prepare = Callable[[list[str]], list[str]]
-
 
 @dataclass(frozen=True)
 class _Block:
-    prepare: Prepare | None  # steps ahead of the vectorizer (the concept annotator), if any
+    ahead: tuple[Any, ...]  # fitted steps ahead of the vectorizer (the concept annotator), if any
     analyzer: Callable[[str], list[str]]
     vocabulary: dict[str, int]
     idf: np.ndarray
     sublinear: bool
     offset: int  # the block's first column in the union's output
+
+    def prepare(self, texts: list[str]) -> list[str]:
+        for step in self.ahead:
+            texts = step.transform(texts)
+        return texts
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns in the union's output, weights) of one text, columns ascending."""
@@ -63,15 +66,8 @@ def _block(name: str, block: object, offset: int) -> _Block:
         and vectorizer.dtype == np.float64
     ):
         raise ValueError(f"feature block {name!r} is not a TF-IDF block these rows reproduce")
-    ahead = [step for _, step in block.steps[:-1]] if isinstance(block, Pipeline) else []
-
-    def prepare(texts: list[str]) -> list[str]:
-        for step in ahead:
-            texts = step.transform(texts)
-        return texts
-
     return _Block(
-        prepare=prepare if ahead else None,
+        ahead=tuple(step for _, step in block.steps[:-1]) if isinstance(block, Pipeline) else (),
         analyzer=vectorizer.build_analyzer(),
         vocabulary=vectorizer.vocabulary_,
         idf=vectorizer.idf_,
@@ -96,10 +92,7 @@ class FeatureRows:
     def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """One row per text, as the union's transform gives it."""
         texts = list(texts)
-        per_block = [
-            [block.row(text) for text in (block.prepare(texts) if block.prepare else texts)]
-            for block in self._blocks
-        ]
+        per_block = [[block.row(text) for text in block.prepare(texts)] for block in self._blocks]
         columns: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         ends = [0]
