@@ -1,12 +1,16 @@
 from collections import Counter
+from pathlib import Path
 
 from classifier.corpus import (
     Example,
     description_examples,
+    read_jsonl,
     split,
     validation_set,
     written_examples,
 )
+
+UNSEEN_SETS = sorted((Path(__file__).resolve().parents[2] / "bench").glob("unseen-questions*.jsonl"))
 
 
 def test_every_objective_and_language_is_covered() -> None:
@@ -38,6 +42,15 @@ def test_validation_questions_cover_every_objective_and_never_train() -> None:
     texts = [e.text.strip().lower() for e in validation]
     assert len(texts) == len(set(texts))
     assert not corpus & set(texts)
+
+
+def test_unseen_question_sets_stay_out_of_the_corpus() -> None:
+    """The sets written apart from the corpus measure the model on questions it never saw."""
+    assert len(UNSEEN_SETS) >= 3
+    corpus = {e.text.strip().lower() for e in written_examples()}
+    for path in UNSEEN_SETS:
+        texts = {e.text.strip().lower() for e in read_jsonl(path)}
+        assert texts and not corpus & texts, path.name
 
 
 def test_held_out_split_is_fixed_stratified_and_disjoint() -> None:
