@@ -35,7 +35,10 @@ MIN_ROUTE_THRESHOLD = 0.35
 # (an energy premium, a hospital bill) is often confidently placed under that topic, but keeps a
 # share of out-of-scope probability that questions on the topic itself do not have.
 SCOPE_GATES = (1.0, 0.10, 0.05, 0.03, 0.02)
-MAX_HARD_OUT_OF_SCOPE_ROUTED = 0.02
+# Half the promised 2%, as on the validation questions: these out-of-fold probabilities come from
+# models fitted on four fifths of the corpus, and the model fitted on all of it is surer of the
+# near-misses (at 2% here, 3.6% of held-out out-of-scope messages were routed on 2026-12-07).
+MAX_HARD_OUT_OF_SCOPE_ROUTED = 0.01
 SECONDARY_THRESHOLD = 0.20
 EXPLANATION_TERMS = 6
 # Terms that weigh in the model but explain nothing to a person: the words that name AI itself
