@@ -10,7 +10,8 @@ from classifier.corpus import (
     written_examples,
 )
 
-UNSEEN_SETS = sorted((Path(__file__).resolve().parents[2] / "bench").glob("unseen-questions*.jsonl"))
+BENCH_DIR = Path(__file__).resolve().parents[2] / "bench"
+UNSEEN_SETS = sorted(BENCH_DIR.glob("unseen-questions*.jsonl"))
 
 
 def test_every_objective_and_language_is_covered() -> None:
