@@ -31,7 +31,7 @@ def http(method: str, url: str, body: dict | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def wait_for_health(base: str, process: subprocess.Popen, timeout: float = 180) -> None:
+def wait_for_health(base: str, process: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, "triage run exited early"

@@ -299,7 +299,7 @@ def test_training_shows_its_progress_step_by_step(model_dir: Path) -> None:
     assert all(steps), lines
     done = [int(step[1]) for step in steps]
     assert done == sorted(done) and done[-1] == int(steps[0][2]) > 5
-    assert "fold 1 of 5" in lines[0]
+    assert "cross-validation in 5 folds" in lines[0] and "1 of 5 folds done" in lines[1]
     assert steps[-1][3].startswith(f"saved model {registry.live_version(model_dir)}")
 
 
