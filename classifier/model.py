@@ -403,22 +403,14 @@ CV_FOLDS = 5
 FIT_STEPS = CV_FOLDS + 1
 
 
-def _out_of_fold(
-    design: str,
-    texts: np.ndarray,
-    labels: np.ndarray,
-    train_rows: np.ndarray,
-    test_rows: np.ndarray,
-) -> np.ndarray:
-    return (
-        CANDIDATES[design]()
-        .fit(texts[train_rows], labels[train_rows])
-        .predict_proba(texts[test_rows])
-    )
-
-
 def _fitted(design: str, texts: np.ndarray, labels: np.ndarray) -> Pipeline:
     return CANDIDATES[design]().fit(texts, labels)
+
+
+def _out_of_fold(
+    design: str, texts: np.ndarray, labels: np.ndarray, unseen: np.ndarray
+) -> np.ndarray:
+    return _fitted(design, texts, labels).predict_proba(unseen)
 
 
 def _plain_vocabularies(union: FeatureUnion) -> None:
@@ -464,7 +456,10 @@ def fit(
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         # The longest job, the final fit, first: it runs beside the folds instead of after them.
         final = pool.submit(_fitted, design, texts, labels)
-        folds = [pool.submit(_out_of_fold, design, texts, labels, *rows) for rows in splits]
+        folds = [
+            pool.submit(_out_of_fold, design, texts[train], labels[train], texts[test])
+            for train, test in splits
+        ]
         for number, ((_, test_rows), fold) in enumerate(zip(splits, folds, strict=True)):
             out_of_fold[test_rows] = fold.result()
             progress(
