@@ -10,7 +10,7 @@ from pathlib import Path
 
 from classifier import registry
 from classifier.corpus import CorpusError, iter_texts, read_jsonl, training_set, validation_set
-from classifier.evaluation import evaluate
+from classifier.evaluation import HEADLINE_FIGURES, evaluate
 from classifier.model import CANDIDATES, DEFAULT_DESIGN, TrainedModel
 from classifier.progress import StepBar
 from classifier.report import compare_designs, render
@@ -50,13 +50,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(metrics, ensure_ascii=False))
     else:
         print(f"model {model.card.version} on {metrics['examples']} examples")
-        for key in (
-            "accuracy",
-            "macro_f1",
-            "auto_route_precision",
-            "auto_route_coverage",
-            "out_of_scope_auto_routed",
-        ):
+        for key in HEADLINE_FIGURES:
             print(f"  {key:26} {metrics[key]}")
         for code, f1 in metrics["per_objective"].items():
             print(f"  objective {code}: F1 {f1}")

@@ -15,6 +15,16 @@ from sklearn.metrics import (
 from classifier.corpus import Example
 from classifier.model import OUT_OF_SCOPE, Prediction
 
+# The figures printed by `evaluate` and shown first in a model's report.
+HEADLINE_FIGURES = (
+    "accuracy",
+    "macro_f1",
+    "auto_route_precision",
+    "auto_route_coverage",
+    "out_of_scope_auto_routed",
+    "wrong_routes_to_secondary",
+)
+
 
 def evaluate(examples: Sequence[Example], predictions: Sequence[Prediction]) -> dict[str, Any]:
     """Metrics of predictions against labels; every rate is a share between 0 and 1."""
@@ -25,7 +35,10 @@ def evaluate(examples: Sequence[Example], predictions: Sequence[Prediction]) -> 
         truth, guess, labels=labels, zero_division=0
     )
     routed = [(e, p) for e, p in zip(examples, predictions, strict=True) if p.decision == "route"]
-    right_routes = sum(1 for e, p in routed if e.objective == p.objective)
+    wrong_routes = [(e, p) for e, p in routed if e.objective != p.objective]
+    # A wrong route to the question's own second objective reaches a service it also concerns:
+    # a different mistake from one that reaches a service it does not concern at all.
+    to_secondary = sum(1 for e, p in wrong_routes if e.secondary == p.objective)
     out_of_scope = [
         p for e, p in zip(examples, predictions, strict=True) if e.objective == OUT_OF_SCOPE
     ]
@@ -47,12 +60,17 @@ def evaluate(examples: Sequence[Example], predictions: Sequence[Prediction]) -> 
             }
             for code, p, r, s, n in zip(labels, precision, recall, f1, support, strict=True)
         },
-        "auto_route_precision": round(right_routes / len(routed), 4) if routed else None,
+        "auto_route_precision": (
+            round((len(routed) - len(wrong_routes)) / len(routed), 4) if routed else None
+        ),
         "auto_route_coverage": round(len(routed) / len(examples), 4) if examples else 0.0,
         "out_of_scope_auto_routed": (
             round(sum(p.decision == "route" for p in out_of_scope) / len(out_of_scope), 4)
             if out_of_scope
             else None
+        ),
+        "wrong_routes_to_secondary": (
+            round(to_secondary / len(wrong_routes), 4) if wrong_routes else None
         ),
         "confusion_matrix": {
             "labels": list(range(10)),

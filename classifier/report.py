@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from classifier.corpus import Example
-from classifier.evaluation import evaluate
+from classifier.evaluation import HEADLINE_FIGURES, evaluate
 from classifier.model import (
     CANDIDATES,
     OUT_OF_SCOPE,
@@ -219,16 +219,7 @@ def render(
         "below is harder by design.</p>",
         _table(
             ["measure", "value"],
-            [
-                (k, metrics[k])
-                for k in (
-                    "accuracy",
-                    "macro_f1",
-                    "auto_route_precision",
-                    "auto_route_coverage",
-                    "out_of_scope_auto_routed",
-                )
-            ],
+            [(k, metrics[k]) for k in HEADLINE_FIGURES],
         ),
         "<h2>Per objective</h2>",
         _table(["code", "objective", "precision", "recall", "F1", "questions"], per_objective),
