@@ -87,6 +87,13 @@ def test_threshold_is_the_lowest_that_keeps_routing_precise() -> None:
     assert choose_route_threshold(labels, probabilities, [0, 1, 2], target=0.97) == 0.6
 
 
+def test_threshold_never_routes_a_minority_guess() -> None:
+    labels = np.array([1, 2, 1])
+    probabilities = np.array([[0.1, 0.8, 0.1], [0.2, 0.3, 0.5], [0.3, 0.4, 0.3]])
+    # Every guess is right, but the third has only 0.4 for its objective: it stays with a person.
+    assert choose_route_threshold(labels, probabilities, [0, 1, 2], target=0.97) == 0.5
+
+
 def test_a_tampered_model_is_refused(model_dir: Path, tmp_path: Path) -> None:
     import shutil
 
