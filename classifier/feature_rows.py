@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 from typing import Any
 
@@ -24,7 +25,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 @dataclass(frozen=True)
 class _Block:
     ahead: tuple[Any, ...]  # fitted steps ahead of the vectorizer (the concept annotator), if any
-    analyzer: Callable[[str], list[str]]
+    columns_of: Callable[[str], np.ndarray]  # the column of each term found, repeats kept
     vocabulary: dict[str, int]
     idf: np.ndarray
     sublinear: bool
@@ -37,11 +38,7 @@ class _Block:
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns in the union's output, weights) of one text, columns ascending."""
-        terms = self.analyzer(text)
-        columns = np.fromiter(
-            map(self.vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=len(terms)
-        )
-        columns, counts = np.unique(columns[columns >= 0], return_counts=True)
+        columns, counts = np.unique(self.columns_of(text), return_counts=True)
         weights = (np.log(counts) + 1 if self.sublinear else counts.astype(np.float64)) * self.idf[
             columns
         ]
@@ -49,6 +46,43 @@ class _Block:
         if length > 0:
             weights /= length
         return columns + self.offset, weights
+
+
+def _term_columns(
+    analyzer: Callable[[str], list[str]], vocabulary: dict[str, int]
+) -> Callable[[str], np.ndarray]:
+    def columns_of(text: str) -> np.ndarray:
+        terms = analyzer(text)
+        columns = np.fromiter(
+            map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=len(terms)
+        )
+        return columns[columns >= 0]
+
+    return columns_of
+
+
+# Distinct words whose character n-gram columns a block keeps at hand (a few MB).
+WORDS_KEPT = 20_000
+
+
+def _word_by_word_columns(
+    vectorizer: TfidfVectorizer, vocabulary: dict[str, int]
+) -> Callable[[str], np.ndarray]:
+    """Character n-grams within word bounds never cross a space: a text's are its words'
+    together. The same words come back in every text, so each word's columns are looked up once;
+    a long letter's character block then costs a few hundred dictionary lookups, not thousands."""
+    preprocess = vectorizer.build_preprocessor()
+    word_columns = lru_cache(maxsize=WORDS_KEPT)(
+        _term_columns(vectorizer._char_wb_ngrams, vocabulary)  # the analyzer's own n-grams
+    )
+
+    def columns_of(text: str) -> np.ndarray:
+        words = preprocess(vectorizer.decode(text)).split()
+        if not words:
+            return np.empty(0, dtype=np.int64)
+        return np.concatenate([word_columns(word) for word in words])
+
+    return columns_of
 
 
 def vectorizer_of(block: object) -> Any:
@@ -68,7 +102,11 @@ def _block(name: str, block: object, offset: int) -> _Block:
         raise ValueError(f"feature block {name!r} is not a TF-IDF block these rows reproduce")
     return _Block(
         ahead=tuple(step for _, step in block.steps[:-1]) if isinstance(block, Pipeline) else (),
-        analyzer=vectorizer.build_analyzer(),
+        columns_of=(
+            _word_by_word_columns(vectorizer, vectorizer.vocabulary_)
+            if vectorizer.analyzer == "char_wb"
+            else _term_columns(vectorizer.build_analyzer(), vectorizer.vocabulary_)
+        ),
         vocabulary=vectorizer.vocabulary_,
         idf=vectorizer.idf_,
         sublinear=vectorizer.sublinear_tf,

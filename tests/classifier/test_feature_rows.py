@@ -19,6 +19,9 @@ TEXTS = [
     "",
     "!!!",
     "AI AI AI AI AI AI",
+    # Character n-grams are looked up word by word: the words must be the analyzer's own,
+    # whatever the spaces and however lowercasing and accent stripping change the characters.
+    "Ｆｕｌｌ\u00a0width\tand  ℌilbert's ﬁle ¨ tabs\n\nnew line\u2003em-space Æsop İstanbul",
 ]
 
 
