@@ -13,21 +13,22 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
 THESAURUS_FILE = Path(__file__).resolve().parent / "thesaurus.toml"
 LANGUAGES = ("nl", "fr", "de", "en")
-MAX_TERM_WORDS = 4
 _WORD = re.compile(r"\w+")
 
 
 def normalise(text: str) -> list[str]:
     """Lowercased words without accents: people often type "hopital" for "hôpital"."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORD.findall(plain)
+    if not decomposed.isascii():
+        decomposed = "".join([c for c in decomposed if not unicodedata.combining(c)])
+    return _WORD.findall(decomposed)
 
 
 def load_terms(path: Path = THESAURUS_FILE) -> dict[str, str]:
@@ -44,12 +45,23 @@ def load_terms(path: Path = THESAURUS_FILE) -> dict[str, str]:
     return terms
 
 
-def concepts_in(words: list[str], terms: dict[str, str]) -> list[str]:
+def longest_terms(terms: dict[str, str]) -> dict[str, int]:
+    """First word of a term -> the most words a term starting with it has. Most words of a text
+    start no term: one lookup skips them instead of one per possible term length."""
+    longest: dict[str, int] = {}
+    for term in terms:
+        words = term.split(" ")
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
+def concepts_in(words: list[str], terms: dict[str, str], longest: dict[str, int]) -> list[str]:
     """Concepts named in a word list, longest match first, each place counted once."""
     found: list[str] = []
     position = 0
     while position < len(words):
-        for size in range(min(MAX_TERM_WORDS, len(words) - position), 0, -1):
+        most = longest.get(words[position], 0)
+        for size in range(min(most, len(words) - position), 0, -1):
             concept = terms.get(" ".join(words[position : position + size]))
             if concept is not None:
                 found.append(concept)
@@ -69,6 +81,17 @@ class ConceptAnnotator(TransformerMixin, BaseEstimator):
     def fit(self, texts: Iterable[str], y: object = None) -> ConceptAnnotator:
         return self
 
+    @cached_property
+    def _longest(self) -> dict[str, int]:
+        return longest_terms(self.terms or {})
+
+    def __getstate__(self) -> dict[str, object]:
+        # The index is rebuilt from the terms on first use; a stored model holds only the terms.
+        return {k: v for k, v in super().__getstate__().items() if k != "_longest"}
+
     def transform(self, texts: Iterable[str]) -> list[str]:
         terms = self.terms or {}
-        return [" ".join(concepts_in(normalise(text), terms)) or "no_concept" for text in texts]
+        return [
+            " ".join(concepts_in(normalise(text), terms, self._longest)) or "no_concept"
+            for text in texts
+        ]

@@ -41,3 +41,27 @@ def test_accents_and_case_do_not_matter() -> None:
     annotator = ConceptAnnotator(load_terms())
     assert annotator.transform(["HOPITAL"]) == annotator.transform(["hôpital"])
     assert annotator.transform(["nothing relevant here"]) == ["no_concept"]
+
+
+def test_a_long_institution_name_counts_as_one_concept() -> None:
+    annotator = ConceptAnnotator(load_terms())
+    names = [
+        "Autorité de protection des données",
+        "Règlement général sur la protection des données",
+        "Federaal Agentschap voor de Veiligheid van de Voedselketen",
+        "Federal Agency for Medicines and Health Products",
+    ]
+    for name in names:
+        (alone,) = annotator.transform([name])
+        assert len(alone.split()) == 1, (name, alone)  # the whole name, not its pieces
+        (in_a_sentence,) = annotator.transform([f"Une question pour l'{name} sur un algorithme."])
+        assert alone in in_a_sentence.split(), (name, in_a_sentence)
+
+
+def test_a_stored_annotator_keeps_only_its_terms() -> None:
+    terms = {"ziekenhuis": "hospital", "centre public d action sociale": "cpas"}
+    annotator = ConceptAnnotator(terms)
+    assert annotator.transform(["Le centre public d'action sociale et le ziekenhuis"]) == [
+        "cpas hospital"
+    ]
+    assert set(annotator.__getstate__()) == {"terms"}  # the lookup index is rebuilt, not stored
