@@ -36,21 +36,20 @@ def parse_line(line: str, *, source: str = "<input>", number: int = 0) -> Exampl
         row = json.loads(line)
         text = row["text"]
         objective = int(row["objective"])
-    except (ValueError, KeyError, TypeError) as exc:
+        secondary = row.get("secondary")
+        secondary = int(secondary) if secondary not in (None, "") else None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CorpusError(f"{source}:{number}: not a labelled example ({exc})") from exc
     if not isinstance(text, str) or not text.strip() or objective not in range(10):
         raise CorpusError(f"{source}:{number}: needs a text and an objective from 0 to 9")
-    secondary = row.get("secondary")
     return Example(
-        text=text,
-        objective=objective,
-        language=row.get("language"),
-        secondary=int(secondary) if secondary is not None else None,
+        text=text, objective=objective, language=row.get("language"), secondary=secondary
     )
 
 
 def read_jsonl(path: Path) -> list[Example]:
-    with path.open(encoding="utf-8") as handle:
+    # utf-8-sig: a file saved by a spreadsheet or Notepad may start with a byte-order mark.
+    with path.open(encoding="utf-8-sig") as handle:
         parsed = (parse_line(line, source=str(path), number=n) for n, line in enumerate(handle, 1))
         return [example for example in parsed if example is not None]
 

@@ -1,7 +1,10 @@
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from classifier.corpus import (
+    CorpusError,
     Example,
     description_examples,
     read_jsonl,
@@ -81,3 +84,34 @@ def test_objective_descriptions_are_training_text_in_four_languages() -> None:
     assert {(e.objective, e.language) for e in described} == {
         (code, lang) for code in range(10) for lang in ("nl", "fr", "de", "en")
     }
+
+
+def test_a_labelled_file_saved_by_other_tools_is_read(tmp_path: Path) -> None:
+    data = tmp_path / "from-a-spreadsheet.jsonl"
+    lines = [
+        '{"text": "Wie controleert de algoritmes van de politie?", "objective": "9"}',
+        "",
+        '{"text": "Where do I renew my passport?", "objective": 0, "secondary": ""}',
+        '{"text": "Welche Förderung gibt es für KI?", "objective": 3.0, "secondary": 4}',
+    ]
+    data.write_bytes("\ufeff".encode() + "\r\n".join(lines).encode("utf-8") + b"\r\n")
+    examples = read_jsonl(data)
+    assert [(e.objective, e.secondary) for e in examples] == [(9, None), (0, None), (3, 4)]
+    assert examples[0].text == "Wie controleert de algoritmes van de politie?"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"text": "x", "objective": 3, "secondary": "two"}',
+        '["text", "objective"]',
+        '{"text": "x", "objective": 12}',
+        '{"text": "   ", "objective": 1}',
+        "not json",
+    ],
+)
+def test_a_line_that_is_not_an_example_names_its_place(tmp_path: Path, line: str) -> None:
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "fine", "objective": 1}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad\.jsonl:2"):
+        read_jsonl(data)
