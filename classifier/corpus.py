@@ -38,7 +38,7 @@ def parse_line(line: str, *, source: str = "<input>", number: int = 0) -> Exampl
         objective = int(row["objective"])
         secondary = row.get("secondary")
         secondary = int(secondary) if secondary not in (None, "") else None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise CorpusError(f"{source}:{number}: not a labelled example ({exc})") from exc
     if not isinstance(text, str) or not text.strip() or objective not in range(10):
         raise CorpusError(f"{source}:{number}: needs a text and an objective from 0 to 9")
